@@ -1,0 +1,3 @@
+from framing_app.cli import main
+
+raise SystemExit(main())

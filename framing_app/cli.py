@@ -1,0 +1,347 @@
+"""The ``framing-app`` command: argparse over the same services the GUI uses.
+
+Exit status: 0 on success, 1 when the command could not be carried out (a
+one-line ``framing-app: error: ...`` on stderr, never a traceback), 2 for a
+command line argparse rejects, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from framing_app import __version__
+from framing_app.cli_table import format_table
+from framing_app.core.errors import FramingError
+from framing_app.services import (
+    annotation_export,
+    annotation_import,
+    article_import,
+    articles,
+    codebook,
+    coders,
+    coding_status,
+    tagging,
+)
+from framing_app.services.project import Project, default_project_path
+from framing_app.services.sample_corpus import sample_folder
+
+PROG = "framing-app"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # Titles and passages are Unicode whatever the locale says.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+    try:
+        if args.command is None:
+            from framing_app.gui.app import run_gui
+
+            return run_gui(project_path=args.project, db_url=args.db)
+        with open_project(args) as project:
+            result: int = args.handler(project, args)
+            return result
+    except FramingError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"{PROG}: interrupted; nothing was changed by the unfinished command", file=sys.stderr
+        )
+        return 130
+
+
+def open_project(args: argparse.Namespace) -> Project:
+    if args.db:
+        return Project.open(url=args.db)
+    return Project.open(path=args.project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Code news articles with framing labels, export the annotations as CSV. "
+        "With no command, opens the coding window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--project",
+        type=Path,
+        metavar="PATH",
+        help=f"SQLite project file to open or create (default: {default_project_path()})",
+    )
+    where.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/project",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[..., int], help_: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import", cmd_import, "import articles from files and folders")
+    sub.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help=".txt .md .html .htm .docx files, .csv/.tsv tables (one article per row), "
+        "or folders (searched recursively)",
+    )
+    sub.add_argument("--sample", action="store_true", help="import the bundled sample articles")
+    sub.add_argument(
+        "--encoding",
+        help="read every text file in this encoding instead of detecting it (e.g. cp1252)",
+    )
+
+    sub = command("articles", cmd_articles, "list the articles")
+    sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
+
+    sub = command("coders", cmd_coders, "list the coders")
+    sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
+
+    sub = command("labels", cmd_labels, "list the codebook's labels")
+    sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
+    sub.add_argument("--definitions", action="store_true", help="show each label's definition")
+
+    sub = command("codebook", cmd_codebook, "export or import the codebook as JSON")
+    sub.add_argument("action", choices=["export", "import"])
+    sub.add_argument("file", type=Path, metavar="FILE.json")
+
+    sub = command("annotate", cmd_annotate, "tag a passage of an article (for scripts and tests)")
+    sub.add_argument("--coder", required=True, help="coder name (created if new)")
+    sub.add_argument("--article", required=True, metavar="ID", help="external or internal id")
+    sub.add_argument("--label", required=True, metavar="NAME")
+    sub.add_argument("--start", required=True, type=int, metavar="N", help="0-based, inclusive")
+    sub.add_argument("--end", required=True, type=int, metavar="N", help="exclusive")
+    sub.add_argument("--memo", default="", metavar="TEXT")
+
+    sub = command("status", cmd_status, "show or set a coder's status on articles")
+    sub.add_argument("--coder", required=True, metavar="NAME")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--article", nargs="+", metavar="ID", help="external or internal ids")
+    which.add_argument("--all", action="store_true", help="every article")
+    sub.add_argument(
+        "--set",
+        metavar="STATUS",
+        type=coding_status.parse_status,
+        help="not-started, in-progress or done; without --set, show the status",
+    )
+
+    sub = command("export", cmd_export, "export annotations as CSV")
+    sub.add_argument("what", choices=["annotations"])
+    sub.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: stdout)")
+    sub.add_argument(
+        "--coder", action="append", metavar="NAME", help="only this coder (repeatable)"
+    )
+    sub.add_argument(
+        "--excel",
+        action="store_true",
+        help="for spreadsheets: UTF-8 BOM, and cells that would run as formulas made inert",
+    )
+
+    sub = command(
+        "import-annotations", cmd_import_annotations, "merge an annotation CSV from another coder"
+    )
+    sub.add_argument("file", type=Path, metavar="FILE.csv")
+    return parser
+
+
+def _progress_bar(description: str) -> Callable[[int, int, str], None]:
+    """A tqdm bar on stderr (silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(done: int, total: int, what: str) -> None:
+        bar = bars.get(what)
+        if bar is None:
+            for old in bars.values():
+                old.close()
+            bar = bars[what] = tqdm(
+                total=total, desc=f"{description}: {what}", unit="", file=sys.stderr, disable=None
+            )
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_import(project: Project, args: argparse.Namespace) -> int:
+    if not args.paths and not args.sample:
+        raise FramingError("name the files or folders to import, or give --sample")
+    if args.sample:
+        with sample_folder() as folder:
+            report = article_import.import_articles(
+                project,
+                [*args.paths, folder],
+                encoding=args.encoding,
+                progress=_progress_bar("import"),
+            )
+    else:
+        report = article_import.import_articles(
+            project, args.paths, encoding=args.encoding, progress=_progress_bar("import")
+        )
+    print(
+        f"Imported {len(report.added)} article(s) from {report.files} file(s)"
+        f"{f'; skipped {len(report.duplicates)} duplicate(s)' if report.duplicates else ''}."
+    )
+    for duplicate in report.duplicates:
+        print(f"  duplicate: {duplicate.origin} (same text as '{duplicate.existing_external_id}')")
+    return 0
+
+
+def cmd_articles(project: Project, args: argparse.Namespace) -> int:
+    rows = [
+        [
+            str(a.id),
+            a.external_id,
+            a.title,
+            str(a.char_count),
+            ", ".join(f"{coder}: {n}" for coder, n in a.annotations_by_coder.items()) or "-",
+        ]
+        for a in articles.list_articles(project)
+    ]
+    header = ["id", "external id", "title", "characters", "annotations"]
+    _print_table(header, rows, args.tsv, right={0, 3}, wide=2)
+    return 0
+
+
+def cmd_coders(project: Project, args: argparse.Namespace) -> int:
+    rows = [[c.name, str(c.annotations)] for c in coders.list_coders(project)]
+    _print_table(["coder", "annotations"], rows, args.tsv, right={1})
+    return 0
+
+
+def cmd_labels(project: Project, args: argparse.Namespace) -> int:
+    header = ["label", "shortcut", "colour", "annotations", "archived"]
+    rows = []
+    for label in codebook.list_labels(project):
+        row = [
+            label.name,
+            label.shortcut or "-",
+            label.color,
+            str(label.annotations),
+            "yes" if label.archived else "no",
+        ]
+        if args.definitions:
+            row.append(label.definition)
+        rows.append(row)
+    if args.definitions:
+        header.append("definition")
+    _print_table(header, rows, args.tsv, right={3}, wide=5 if args.definitions else None)
+    return 0
+
+
+def cmd_codebook(project: Project, args: argparse.Namespace) -> int:
+    if args.action == "export":
+        count = codebook.export_codebook(project, args.file)
+        print(f"Wrote {count} label(s) to {args.file}.")
+    else:
+        report = codebook.import_codebook(project, args.file)
+        print(
+            f"Codebook imported from {args.file}: "
+            f"{len(report.added)} label(s) added, {len(report.updated)} updated."
+        )
+    return 0
+
+
+def cmd_annotate(project: Project, args: argparse.Namespace) -> int:
+    info = tagging.annotate(
+        project,
+        coder=args.coder,
+        article=args.article,
+        label=args.label,
+        start=args.start,
+        end=args.end,
+        memo=args.memo,
+    )
+    excerpt = " ".join(info.text.split())
+    if len(excerpt) > 60:
+        excerpt = excerpt[:59] + "…"
+    print(
+        f"Annotation {info.id}: {info.coder} tagged {info.start}-{info.end} "
+        f"'{excerpt}' as {info.label}."
+    )
+    return 0
+
+
+def cmd_status(project: Project, args: argparse.Namespace) -> int:
+    refs = None if args.all else args.article
+    if args.set is not None:
+        count = coding_status.set_status(project, args.coder, args.set, refs)
+        print(f"Set {count} article(s) to {args.set.value} for {args.coder}.")
+        return 0
+    if refs is None:
+        refs = [str(a.id) for a in articles.list_articles(project)]
+    rows = []
+    for ref in refs:
+        article = articles.get_article(project, ref)
+        status = coding_status.get_status(project, args.coder, article.id)
+        rows.append([str(article.id), article.external_id, article.title, status.value])
+    _print_table(["id", "external id", "title", "status"], rows, tsv=False, right={0}, wide=2)
+    return 0
+
+
+def cmd_export(project: Project, args: argparse.Namespace) -> int:
+    if args.out is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            # The CSV writer emits RFC 4180 CRLF itself; no translation on top.
+            sys.stdout.reconfigure(newline="")
+        annotation_export.export_annotations(
+            project, sys.stdout, coders=args.coder, excel=args.excel
+        )
+        return 0
+    count = annotation_export.export_annotations_to_file(
+        project, args.out, coders=args.coder, excel=args.excel, progress=_progress_bar("export")
+    )
+    print(f"Wrote {count} annotation(s) to {args.out}.")
+    return 0
+
+
+def cmd_import_annotations(project: Project, args: argparse.Namespace) -> int:
+    report = annotation_import.import_annotations(
+        project, args.file, progress=_progress_bar("import")
+    )
+    print(
+        f"Imported {report.added} annotation(s) from {args.file}"
+        f"{f'; skipped {report.duplicates} already in the project' if report.duplicates else ''}."
+    )
+    if report.new_coders:
+        print(f"  new coder(s): {', '.join(report.new_coders)}")
+    if report.new_labels:
+        print(f"  new label(s) added to the codebook: {', '.join(report.new_labels)}")
+    return 0
+
+
+def _print_table(
+    header: list[str],
+    rows: list[list[str]],
+    tsv: bool,
+    *,
+    right: Collection[int] = (),
+    wide: int | None = None,
+    out: TextIO | None = None,
+) -> None:
+    out = out or sys.stdout
+    if tsv:
+        for row in [header, *rows]:
+            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row), file=out)
+        return
+    print(format_table(header, rows, right=right, wide=wide), file=out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""File formats: bytes in, plain objects out (and back). No Qt, no SQL."""

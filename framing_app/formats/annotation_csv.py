@@ -1,0 +1,350 @@
+"""The annotation CSV: one row per coded passage, the researcher's analysis format.
+
+The file is CSV as described by RFC 4180 (https://www.rfc-editor.org/rfc/rfc4180):
+comma-separated, CRLF record ends, fields quoted only when they hold a comma, a
+double quote, CR or LF, and quotes inside a field doubled. A passage that spans
+several lines therefore stays one quoted record. The header row is
+:data:`~framing_app.core.records.ANNOTATION_COLUMNS`, in that order. Text is UTF-8.
+
+Times are ISO 8601 (https://www.iso.org/iso-8601-date-and-time-format.html) in UTC,
+always written as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (six fraction digits), so a
+written time reads back exactly.
+
+Two flavours:
+
+* plain (default): what R, pandas and scripts read.
+* Excel (``excel=True``): the file starts with a UTF-8 byte order mark so Excel
+  recognises the encoding, and text cells that a spreadsheet would run as a formula
+  are neutralised with a leading apostrophe, following the OWASP guidance on CSV
+  injection (https://owasp.org/www-community/attacks/CSV_Injection): a cell must not
+  begin with ``=``, ``+``, ``-``, ``@``, tab or carriage return. The reader undoes
+  this, so both flavours round-trip exactly.
+
+The neutralisation rule, chosen so that the round trip is exact: a text cell that
+matches ``'*[=+\\-@\\t\\r]`` (any number of apostrophes, possibly none, then one of
+the dangerous characters) gets one more apostrophe in front; no other cell is
+touched. Reading an Excel-flavour file, a cell that matches ``'+[=+\\-@\\t\\r]``
+loses its first apostrophe. So a memo ``=SUM(A1)`` is written ``'=SUM(A1)``, a memo
+``'=SUM(A1)`` is written ``''=SUM(A1)``, and ``'tis`` is written as it is; each
+reads back as it was.
+
+Files are opened by the caller with ``newline=""`` and ``encoding="utf-8"``
+(the csv module chooses the line ends itself; see the note in the :mod:`csv`
+documentation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from framing_app.core.errors import InputFileError
+from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
+
+__all__ = ["EXCEL_BOM", "read_annotation_csv", "write_annotation_csv"]
+
+EXCEL_BOM = "\ufeff"
+"""UTF-8 byte order mark (U+FEFF) that starts an Excel-flavour file."""
+
+# First characters a spreadsheet may treat as the start of a formula (OWASP).
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+_TEXT_COLUMNS = frozenset(
+    {
+        "article_external_id",
+        "article_title",
+        "article_sha256",
+        "coder",
+        "label",
+        "text",
+        "memo",
+    }
+)
+
+# The ISO 8601 profile accepted in hand-made files: calendar date, extended
+# format, a time of day with at least hours and minutes, optional fraction and
+# an optional offset ("Z", "+hh", "+hhmm", "+hh:mm"). datetime.fromisoformat then
+# checks the values (month 13, hour 24, ...).
+_ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
+)
+_INTEGER = re.compile(r"-?[0-9]+")
+_NON_NEGATIVE = re.compile(r"[0-9]+")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _utc_text(value: datetime) -> str:
+    """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC.
+
+    A naive datetime raises ValueError: its zone is unknown, and guessing would
+    silently shift the time. (The row functions below inline the common case of a
+    ``datetime.UTC`` tzinfo; this is the general path.)
+    """
+    if value.tzinfo is not UTC:
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: annotation times must be aware UTC")
+        value = value.astimezone(UTC)
+    return value.isoformat("T", "microseconds")[:-6] + "Z"
+
+
+def _neutralise(cell: str) -> str:
+    """Prefix an apostrophe when ``cell`` matches ``'*[=+\\-@\\t\\r]`` (see the module doc)."""
+    if cell and (
+        cell[0] in _FORMULA_STARTS or (cell[0] == "'" and cell.lstrip("'")[:1] in _FORMULA_STARTS)
+    ):
+        return "'" + cell
+    return cell
+
+
+# Time formatting is about half of the writer's own work, so the row functions
+# format inline: ``isoformat`` is implemented in C (several times faster than
+# ``strftime``, which also does not zero-pad years before 1000), and with
+# ``timespec="microseconds"`` and a UTC tzinfo its output always ends in
+# "+00:00", which becomes "Z".
+
+
+def _plain_fields(row: AnnotationRow) -> tuple[object, ...]:
+    created = row.created_at
+    updated = row.updated_at
+    if created.tzinfo is UTC and updated.tzinfo is UTC:
+        created_text = created.isoformat("T", "microseconds")[:-6] + "Z"
+        updated_text = updated.isoformat("T", "microseconds")[:-6] + "Z"
+    else:
+        created_text = _utc_text(created)
+        updated_text = _utc_text(updated)
+    return (
+        row.annotation_id,
+        row.article_id,
+        row.article_external_id,
+        row.article_title,
+        row.article_sha256,
+        row.coder,
+        row.label,
+        row.start,
+        row.end,
+        row.text,
+        row.memo,
+        created_text,
+        updated_text,
+    )
+
+
+def _excel_fields(row: AnnotationRow) -> tuple[object, ...]:
+    plain = _plain_fields(row)
+    cell = _neutralise
+    return (
+        plain[0],
+        plain[1],
+        cell(row.article_external_id),
+        cell(row.article_title),
+        cell(row.article_sha256),
+        cell(row.coder),
+        cell(row.label),
+        plain[7],
+        plain[8],
+        cell(row.text),
+        cell(row.memo),
+        plain[11],
+        plain[12],
+    )
+
+
+def write_annotation_csv(rows: Iterable[AnnotationRow], out: TextIO, *, excel: bool = False) -> int:
+    """Write ``rows`` as an annotation CSV to ``out``; return the number of rows written.
+
+    Promises: the header is ``ANNOTATION_COLUMNS`` in order; records follow RFC 4180
+    (CRLF ends, minimal quoting, doubled quotes); times are
+    ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; for rows that pass the reader's checks,
+    :func:`read_annotation_csv` returns rows equal to ``rows`` (times as
+    ``datetime.UTC``). With ``excel=True`` the output starts with :data:`EXCEL_BOM` and
+    text cells are neutralised against CSV injection (OWASP; see the module doc).
+
+    ``out`` must be opened with ``newline=""`` (otherwise CRLF becomes CRCRLF on
+    Windows) and, for a file, ``encoding="utf-8"``. Rows are written as they come,
+    so a generator over a large query is not held in memory. A naive datetime
+    raises ValueError.
+    """
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if excel:
+        out.write(EXCEL_BOM)
+    writer.writerow(ANNOTATION_COLUMNS)
+    fields: Callable[[AnnotationRow], tuple[object, ...]] = (
+        _excel_fields if excel else _plain_fields
+    )
+    writerow = writer.writerow
+    count = 0
+    for row in rows:
+        writerow(fields(row))
+        count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _RowProblem(Exception):
+    """A problem with one field; turned into InputFileError with the row number."""
+
+
+def _restore(cell: str) -> str:
+    """Undo :func:`_neutralise`: drop one apostrophe from ``'+[=+\\-@\\t\\r]...``."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in _FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _parse_id(name: str, value: str) -> int:
+    value = value.strip()
+    if not value:
+        return 0
+    if not _INTEGER.fullmatch(value):
+        raise _RowProblem(f"{name} {value!r} is not an integer")
+    return int(value)
+
+
+def _parse_offset(name: str, value: str) -> int:
+    value = value.strip()
+    if not _NON_NEGATIVE.fullmatch(value):
+        raise _RowProblem(f"{name} {value!r} is not a non-negative integer")
+    return int(value)
+
+
+def _parse_time(name: str, value: str) -> datetime:
+    value = value.strip()
+    if not value:
+        raise _RowProblem(f"{name} is empty; expected an ISO 8601 time")
+    if not _ISO_DATETIME.fullmatch(value):
+        raise _RowProblem(f"{name} {value!r} is not an ISO 8601 time like 2024-03-01T14:30:00Z")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _RowProblem(f"{name} {value!r} is not a valid time: {exc}") from None
+    if parsed.tzinfo is None:
+        # Hand-made files often omit the zone; the format's times are UTC.
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _non_empty(name: str, value: str) -> str:
+    if not value.strip():
+        raise _RowProblem(f"{name} is empty")
+    return value
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            path,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as UTF-8 (in Excel: 'CSV UTF-8')",
+        ) from None
+
+
+def _column_positions(path: Path, header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        name = raw.strip()
+        if name in ANNOTATION_COLUMNS and name in positions:
+            raise InputFileError(path, f"column {name!r} appears more than once", row=1)
+        positions.setdefault(name, index)
+    missing = [name for name in ANNOTATION_COLUMNS if name not in positions]
+    if missing:
+        raise InputFileError(path, f"missing columns: {', '.join(missing)}", row=1)
+    return {name: positions[name] for name in ANNOTATION_COLUMNS}
+
+
+def _row_from_fields(fields: dict[str, str]) -> AnnotationRow:
+    start = _parse_offset("start", fields["start"])
+    end = _parse_offset("end", fields["end"])
+    if start >= end:
+        raise _RowProblem(f"empty span: start {start} is not before end {end}")
+    text = fields["text"]
+    if text == "":
+        raise _RowProblem("text is empty")
+    return AnnotationRow(
+        annotation_id=_parse_id("annotation_id", fields["annotation_id"]),
+        article_id=_parse_id("article_id", fields["article_id"]),
+        article_external_id=fields["article_external_id"],
+        article_title=fields["article_title"],
+        article_sha256=fields["article_sha256"],
+        coder=_non_empty("coder", fields["coder"]),
+        label=_non_empty("label", fields["label"]),
+        start=start,
+        end=end,
+        text=text,
+        memo=fields["memo"],
+        created_at=_parse_time("created_at", fields["created_at"]),
+        updated_at=_parse_time("updated_at", fields["updated_at"]),
+    )
+
+
+def read_annotation_csv(path: Path) -> list[AnnotationRow]:
+    """Read an annotation CSV written by :func:`write_annotation_csv`, either flavour.
+
+    A leading UTF-8 byte order mark marks the Excel flavour, whose neutralised text
+    cells (OWASP CSV injection; see the module doc) are restored. The header must
+    hold all of ``ANNOTATION_COLUMNS`` (names compared after stripping whitespace,
+    in any order; other columns are ignored). Records follow RFC 4180; a quote left
+    open is an error rather than swallowing the rest of the file. Blank lines are
+    skipped.
+
+    Checks each row without a database: ids are integers (empty means 0); start and
+    end are non-negative integers with start < end; coder, label and text are not
+    empty; created_at and updated_at are ISO 8601 date-times (``Z``, an offset, or
+    no zone meaning UTC), returned as aware UTC. Whitespace around numbers and times
+    is ignored; text cells are returned exactly as stored.
+
+    Returns the rows in file order. Raises :class:`InputFileError` naming the row
+    (the header is row 1; a multi-line record counts as one row) and the problem.
+    """
+    text = _decode(path)
+    excel = text.startswith(EXCEL_BOM)
+    if excel:
+        text = text[len(EXCEL_BOM) :]
+    records = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows_read = 0  # records taken from the reader so far; the header is record 1
+    try:
+        header = next(records, None)
+        if header is None:
+            raise InputFileError(path, "the file is empty; expected a header row")
+        rows_read = 1
+        positions = _column_positions(path, header)
+        width = len(header)
+        result: list[AnnotationRow] = []
+        for record in records:
+            rows_read += 1
+            if not record:
+                continue
+            if len(record) != width:
+                raise InputFileError(
+                    path,
+                    f"expected {width} fields as in the header, found {len(record)}",
+                    row=rows_read,
+                )
+            fields = {name: record[index] for name, index in positions.items()}
+            if excel:
+                for name in _TEXT_COLUMNS:
+                    fields[name] = _restore(fields[name])
+            try:
+                result.append(_row_from_fields(fields))
+            except _RowProblem as exc:
+                raise InputFileError(path, str(exc), row=rows_read) from None
+    except csv.Error as exc:
+        # The reader failed inside the record after the last one it returned.
+        raise InputFileError(path, f"malformed CSV: {exc}", row=rows_read + 1) from None
+    return result

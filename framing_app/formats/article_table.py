@@ -1,0 +1,178 @@
+"""Many articles in one table (.csv, .tsv), one article per row.
+
+This is how article collections usually arrive: exported from a spreadsheet,
+a news database or a scraping script.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from framing_app.core.errors import InputFileError
+from framing_app.core.records import ArticleDraft
+from framing_app.core.text import normalise_text
+from framing_app.formats.dates import parse_publication_date
+from framing_app.formats.decoding import read_text
+from framing_app.formats.plain_text import TITLE_LIMIT, first_line_title
+
+# Column role -> the header names that fill it (compared stripped and case-folded).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "title": ("title", "headline"),
+    "text": ("text", "body", "content"),
+    "date": ("date", "published", "publication_date"),
+    "source": ("source", "outlet", "publisher"),
+    "url": ("url", "link"),
+}
+_DELIMITERS = ",;\t"
+# The csv module refuses fields over 128 KiB by default; a long report is a
+# legitimate article, so the limit is raised (it is process-wide, and only raised).
+_FIELD_LIMIT = 2**31 - 1
+
+
+def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
+    """Read the articles in the .csv or .tsv file *path*, one per row, in file order.
+
+    Format: a header row, then one row per article, quoted as in RFC 4180
+    (fields may hold the delimiter, doubled quotes and line breaks). A .tsv file
+    is tab-separated; in a .csv file the delimiter is the one of ``,`` ``;`` or
+    tab that splits the header row into the most columns (Excel in much of
+    Europe writes ``;``), ``,`` when that cannot be told.
+
+    Columns, matched by header name stripped and in any case (other columns are
+    ignored): ``id``; ``title`` or ``headline``; ``text``, ``body`` or
+    ``content`` (required); ``date``, ``published`` or ``publication_date``;
+    ``source``, ``outlet`` or ``publisher``; ``url`` or ``link``.
+
+    Row numbers in messages and in ``origin`` count records as a spreadsheet
+    shows them: the header is row 1, the first article row 2 (a record with
+    line breaks inside a quoted field is one row). Blank rows are skipped.
+
+    Each article: text normalised (:func:`framing_app.core.text.normalise_text`);
+    external id the id value, else ``"<file stem>:<row>"``; title the title
+    value, else the text's first line (at most 200 characters); date as ISO
+    8601 when recognised (:func:`framing_app.formats.dates.parse_publication_date`),
+    else as given; empty values None.
+
+    Raises :class:`InputFileError` when the file cannot be read or decoded, has
+    no header or no article rows, has no text column or two columns for one
+    role, when a row is malformed, has a different number of fields than the
+    header or an empty text, or when one id is given to two different texts
+    (a row repeating an earlier one exactly, id and text, is dropped).
+    """
+    text = normalise_text(read_text(path, encoding))
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row_number = 0
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    articles: list[ArticleDraft] = []
+    first_of_id: dict[str, tuple[int, str]] = {}  # external id -> (row, text)
+    while True:
+        row_number += 1
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            raise InputFileError(path, f"malformed table row: {error}", row=row_number) from None
+        if row is None:
+            break
+        if header is None:
+            if not any(field.strip() for field in row):
+                raise InputFileError(path, "the first row must name the columns", row=row_number)
+            header = row
+            columns = _match_columns(path, header)
+            continue
+        if not any(field.strip() for field in row):
+            continue
+        if len(row) != len(header):
+            raise InputFileError(
+                path,
+                f"the row has {len(row)} fields but the header has {len(header)}",
+                row=row_number,
+            )
+        article = _article(path, row, columns, row_number)
+        earlier = first_of_id.get(article.external_id)
+        if earlier is not None:
+            earlier_row, earlier_text = earlier
+            if earlier_text != article.text:
+                raise InputFileError(
+                    path,
+                    f"id '{article.external_id}' is given to row {earlier_row} and "
+                    f"row {row_number} with different texts",
+                    row=row_number,
+                )
+            continue
+        first_of_id[article.external_id] = (row_number, article.text)
+        articles.append(article)
+    if header is None:
+        raise InputFileError(path, "the file holds no text")
+    if not articles:
+        raise InputFileError(path, "the table has a header row but no articles")
+    return articles
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter of ``,`` ``;`` tab that splits the header row into the most columns.
+
+    csv.Sniffer is not used: on a single line every candidate that occurs at
+    all is "consistent", and it then prefers ``,``, so "Titel;Text;Datum, Zeit"
+    would be read as comma-separated. Header names seldom hold a delimiter.
+    """
+    header_line = text.split("\n", 1)[0]
+    best, best_count = ",", 1
+    for delimiter in _DELIMITERS:
+        count = len(next(csv.reader([header_line], delimiter=delimiter), []))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _match_columns(path: Path, header: Sequence[str]) -> dict[str, int]:
+    """Role -> index of the header column that fills it."""
+    role_of_name = {name: role for role, names in COLUMN_NAMES.items() for name in names}
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        role = role_of_name.get(name.strip().casefold())
+        if role is None:
+            continue
+        if role in columns:
+            raise InputFileError(
+                path,
+                f"columns '{header[columns[role]].strip()}' and '{name.strip()}' both give "
+                f"the {role}; keep one of them",
+                row=1,
+            )
+        columns[role] = index
+    if "text" not in columns:
+        found = ", ".join(f"'{name.strip()}'" for name in header)
+        expected = ", ".join(COLUMN_NAMES["text"])
+        raise InputFileError(
+            path, f"no text column (one of: {expected}); the columns are {found}", row=1
+        )
+    return columns
+
+
+def _article(
+    path: Path, row: Sequence[str], columns: dict[str, int], row_number: int
+) -> ArticleDraft:
+    def value(role: str) -> str:
+        index = columns.get(role)
+        return "" if index is None else row[index].strip()
+
+    text = normalise_text(row[columns["text"]])
+    if not text.strip():
+        raise InputFileError(path, "the text is empty", row=row_number)
+    title = " ".join(value("title").split())
+    return ArticleDraft(
+        external_id=value("id") or f"{path.stem}:{row_number}",
+        title=title or first_line_title(text, TITLE_LIMIT),
+        text=text,
+        source=value("source") or None,
+        published=parse_publication_date(value("date")),
+        url=value("url") or None,
+        origin=f"{path}, row {row_number}",
+    )

@@ -1,0 +1,205 @@
+"""Codebook files: the labels of a project as a JSON document (RFC 8259).
+
+The document::
+
+    {
+      "format": "framing-app codebook",
+      "version": 1,
+      "labels": [
+        {"name": "Economic", "definition": "...", "color": "#1F77B4",
+         "shortcut": "1", "archived": false},
+        ...
+      ]
+    }
+
+The list order is the codebook order. Files are UTF-8, indented, with non-ASCII
+characters written as themselves (not ``\\u`` escapes) and a trailing newline, so
+they read well in an editor and diff well in version control.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from framing_app.core.errors import InputFileError
+from framing_app.core.records import LabelSpec
+
+__all__ = ["CODEBOOK_FORMAT", "CODEBOOK_VERSION", "read_codebook", "write_codebook"]
+
+CODEBOOK_FORMAT = "framing-app codebook"
+"""Value of the document's ``"format"`` key."""
+
+CODEBOOK_VERSION = 1
+"""The newest document version this program reads and the one it writes."""
+
+# LabelSpec is a slots dataclass, so its class attributes are slot descriptors,
+# not the defaults; take the default colour from an instance.
+_DEFAULT_COLOR = LabelSpec(name="default").color
+
+_HEX_COLOR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+
+
+class _Invalid(Exception):
+    """A codebook problem; the reader adds the path, the writer raises ValueError."""
+
+
+def _color(where: str, value: object) -> str:
+    if not isinstance(value, str) or not _HEX_COLOR.fullmatch(value):
+        raise _Invalid(f"{where}: color {value!r} is not a #RRGGBB hex colour")
+    digits = value[1:].upper()
+    if len(digits) == 3:
+        digits = "".join(d + d for d in digits)
+    return "#" + digits
+
+
+def _label(where: str, entry: object) -> LabelSpec:
+    """Check one ``labels`` entry and return it as a LabelSpec (name stripped,
+    colour normalised to upper-case #RRGGBB). Unknown keys are ignored."""
+    if not isinstance(entry, dict):
+        raise _Invalid(f"{where}: expected an object with a name")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _Invalid(f"{where}: has no name (a non-empty string)")
+    definition = entry.get("definition", "")
+    if not isinstance(definition, str):
+        raise _Invalid(f"{where}: definition must be a string")
+    color = _color(where, entry.get("color", _DEFAULT_COLOR))
+    shortcut = entry.get("shortcut")
+    if shortcut is not None and not isinstance(shortcut, str):
+        raise _Invalid(f"{where}: shortcut must be a string or null, not {shortcut!r}")
+    if shortcut is not None and not shortcut.strip():
+        raise _Invalid(f"{where}: shortcut is empty; use null for no shortcut")
+    archived = entry.get("archived", False)
+    if not isinstance(archived, bool):
+        raise _Invalid(f"{where}: archived must be true or false, not {archived!r}")
+    return LabelSpec(
+        name=name.strip(),
+        definition=definition,
+        color=color,
+        shortcut=shortcut,
+        archived=archived,
+    )
+
+
+def _labels(entries: Sequence[object]) -> list[LabelSpec]:
+    """Check every entry and the rules across entries (unique names and shortcuts,
+    both compared case-insensitively after stripping whitespace)."""
+    labels: list[LabelSpec] = []
+    names: dict[str, int] = {}
+    shortcuts: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"label {number}"
+        label = _label(where, entry)
+        key = label.name.casefold()
+        if key in names:
+            raise _Invalid(f"{where}: name {label.name!r} is already used by label {names[key]}")
+        names[key] = number
+        if label.shortcut is not None:
+            key = label.shortcut.strip().casefold()
+            if key in shortcuts:
+                raise _Invalid(
+                    f"{where}: shortcut {label.shortcut!r} is already used by "
+                    f"label {shortcuts[key]}"
+                )
+            shortcuts[key] = number
+        labels.append(label)
+    return labels
+
+
+def _entry(label: LabelSpec) -> dict[str, object]:
+    return {
+        "name": label.name,
+        "definition": label.definition,
+        "color": label.color,
+        "shortcut": label.shortcut,
+        "archived": label.archived,
+    }
+
+
+def write_codebook(labels: Sequence[LabelSpec], out: TextIO) -> None:
+    """Write ``labels`` (in codebook order) as a codebook JSON document to ``out``.
+
+    Promises: the output is JSON (RFC 8259) with ``ensure_ascii=False``, 2-space
+    indentation and a trailing newline; ``out`` should be opened with
+    ``encoding="utf-8"``. Names are written stripped and colours as upper-case
+    ``#RRGGBB``; otherwise :func:`read_codebook` returns ``labels`` unchanged.
+
+    Labels that :func:`read_codebook` would reject (an empty or duplicate name, a
+    colour that is not hex, a duplicate or blank shortcut) raise ValueError and
+    nothing is written, so every written codebook can be read back.
+    """
+    try:
+        checked = _labels([_entry(label) for label in labels])
+    except _Invalid as exc:
+        raise ValueError(f"cannot write codebook: {exc}") from None
+    document = {
+        "format": CODEBOOK_FORMAT,
+        "version": CODEBOOK_VERSION,
+        "labels": [_entry(label) for label in checked],
+    }
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _parse(path: Path) -> object:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        # utf-8-sig: editors on Windows may add a byte order mark, which RFC 8259
+        # allows parsers to ignore.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+
+
+def read_codebook(path: Path) -> list[LabelSpec]:
+    """Read a codebook JSON document; return its labels in codebook order.
+
+    Checks: the file is UTF-8 JSON (RFC 8259; a byte order mark is ignored), an
+    object whose ``"format"`` is ``"framing-app codebook"`` and whose ``"version"``
+    is an integer from 1 to :data:`CODEBOOK_VERSION`; ``"labels"`` is a list; every
+    label is an object with a non-empty string ``name`` (stripped), unique among
+    the labels ignoring case; ``definition`` a string (default ""); ``color`` a hex
+    colour ``#RRGGBB`` or ``#RGB``, returned as upper-case ``#RRGGBB`` (default
+    ``LabelSpec``'s grey); ``shortcut`` a non-blank string or null (default null),
+    unique ignoring case; ``archived`` a boolean (default false). Unknown keys, at
+    the top level or in a label, are ignored so that newer minor additions still
+    load.
+
+    Raises :class:`InputFileError` naming the problem and, for a label, its 1-based
+    position ("label 3: ...").
+    """
+    document = _parse(path)
+    if not isinstance(document, dict):
+        raise InputFileError(path, "not a codebook: expected a JSON object at the top")
+    if document.get("format") != CODEBOOK_FORMAT:
+        raise InputFileError(path, f'not a codebook: "format" must be "{CODEBOOK_FORMAT}"')
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise InputFileError(path, f'"version" must be a positive integer, not {version!r}')
+    if version > CODEBOOK_VERSION:
+        raise InputFileError(
+            path,
+            f"codebook version {version} is newer than this program reads "
+            f"({CODEBOOK_VERSION}); update framing-app",
+        )
+    entries = document.get("labels")
+    if not isinstance(entries, list):
+        raise InputFileError(path, '"labels" must be a list of labels')
+    try:
+        return _labels(entries)
+    except _Invalid as exc:
+        raise InputFileError(path, str(exc)) from None

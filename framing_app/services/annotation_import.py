@@ -1,0 +1,210 @@
+"""Merging another coder's annotation CSV into the project: all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from framing_app.core.errors import InputFileError
+from framing_app.core.records import AnnotationRow
+from framing_app.formats.annotation_csv import read_annotation_csv
+from framing_app.services.coding_status import advance_to_in_progress
+from framing_app.services.lookup import ensure_coder
+from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
+from framing_app.services.project import Project
+from framing_app.store.models import Annotation, Article, Coder, Label
+
+# Colours for labels that arrive with an annotation file and are new to the
+# codebook: the rest of the Okabe & Ito (2008) palette after the defaults.
+NEW_LABEL_COLORS = ("#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#999999", "#000000")
+_BATCH = 2000
+
+
+@dataclass
+class AnnotationImportReport:
+    rows: int = 0
+    added: int = 0
+    duplicates: int = 0
+    new_coders: list[str] = field(default_factory=list)
+    new_labels: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _ArticleRef:
+    id: int
+    external_id: str
+    sha256: str
+    char_count: int
+
+
+def import_annotations(
+    project: Project,
+    path: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> AnnotationImportReport:
+    """Add the annotations in the CSV file *path* (the export format) to the project.
+
+    Articles are matched by external id, else by SHA-256 of the text; coders
+    and labels by name, created when new. Every row is checked before
+    anything is written: an unknown article, a text that differs from the
+    project's (SHA-256 mismatch), offsets outside the text, or a ``text``
+    cell unequal to the article's text at those offsets rejects the whole
+    file with the row number, and nothing is imported. An annotation the
+    project already has (same article, coder, label and span) is skipped, so
+    importing a file twice adds nothing.
+    """
+    rows = read_annotation_csv(path)
+    result = AnnotationImportReport(rows=len(rows))
+    with project.db.write() as session:
+        articles = _match_articles(session, path, rows)
+        _check_passages(session, path, rows, articles)
+        check_cancel(should_cancel, "import")
+
+        coder_ids = _names_to_ids(
+            session, Coder, {r.coder for r in rows}, result.new_coders, _new_coder
+        )
+        label_ids = _names_to_ids(
+            session, Label, {r.label for r in rows}, result.new_labels, _new_label
+        )
+        seen: set[tuple[int, int, int, int, int]] = set(
+            session.execute(
+                select(
+                    Annotation.article_id,
+                    Annotation.coder_id,
+                    Annotation.label_id,
+                    Annotation.start,
+                    Annotation.end,
+                ).where(Annotation.coder_id.in_(set(coder_ids.values())))
+            ).all()
+        )
+        pending: list[dict[str, object]] = []
+        pairs: set[tuple[int, int]] = set()
+        for row, article in zip(rows, articles, strict=True):
+            key = (article.id, coder_ids[row.coder], label_ids[row.label], row.start, row.end)
+            if key in seen:
+                result.duplicates += 1
+                continue
+            seen.add(key)
+            pairs.add((key[1], article.id))
+            pending.append(
+                {
+                    "article_id": article.id,
+                    "coder_id": key[1],
+                    "label_id": key[2],
+                    "start": row.start,
+                    "end": row.end,
+                    "memo": row.memo,
+                    "created_at": row.created_at,
+                    "updated_at": row.updated_at,
+                }
+            )
+        for begin in range(0, len(pending), _BATCH):
+            check_cancel(should_cancel, "import")
+            session.execute(insert(Annotation), pending[begin : begin + _BATCH])
+            report(progress, begin + len(pending[begin : begin + _BATCH]), len(pending), "saving")
+        advance_to_in_progress(session, pairs)
+        result.added = len(pending)
+    return result
+
+
+def _match_articles(session: Session, path: Path, rows: list[AnnotationRow]) -> list[_ArticleRef]:
+    by_external: dict[str, _ArticleRef] = {}
+    by_sha: dict[str, _ArticleRef] = {}
+    for values in session.execute(
+        select(Article.id, Article.external_id, Article.sha256, Article.char_count)
+    ).all():
+        ref = _ArticleRef(*values)
+        by_external[ref.external_id] = ref
+        by_sha[ref.sha256] = ref
+    matched = []
+    for number, row in enumerate(rows, start=2):
+        article = by_external.get(row.article_external_id) or by_sha.get(row.article_sha256)
+        if article is None:
+            raise InputFileError(
+                path,
+                f"unknown article '{row.article_external_id}' "
+                "(no article in this project has that id or that text)",
+                row=number,
+            )
+        if row.article_sha256 and row.article_sha256 != article.sha256:
+            raise InputFileError(
+                path,
+                f"article '{row.article_external_id}' has a different text in this project "
+                "(SHA-256 differs): the annotations were made on another version of it",
+                row=number,
+            )
+        if row.end > article.char_count:
+            raise InputFileError(
+                path,
+                f"span {row.start}-{row.end} runs past the end of article "
+                f"'{article.external_id}' ({article.char_count} characters)",
+                row=number,
+            )
+        matched.append(article)
+    return matched
+
+
+def _check_passages(
+    session: Session, path: Path, rows: list[AnnotationRow], articles: list[_ArticleRef]
+) -> None:
+    wanted = sorted({a.id for a in articles})
+    texts: dict[int, str] = {}
+    for begin in range(0, len(wanted), 500):
+        chunk = wanted[begin : begin + 500]
+        texts.update(
+            session.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))).all()
+        )
+    for number, (row, article) in enumerate(zip(rows, articles, strict=True), start=2):
+        actual = texts[article.id][row.start : row.end]
+        if actual != row.text:
+            raise InputFileError(
+                path,
+                f"text does not match article '{article.external_id}' at {row.start}-{row.end}: "
+                f"the file has {_excerpt(row.text)}, the article has {_excerpt(actual)}",
+                row=number,
+            )
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
+def _new_coder(session: Session, name: str) -> int:
+    return ensure_coder(session, name).id
+
+
+def _new_label(session: Session, name: str) -> int:
+    count = session.scalar(select(func.count()).select_from(Label)) or 0
+    last = session.scalar(select(func.max(Label.position)))
+    label = Label(
+        name=name,
+        definition="",
+        color=NEW_LABEL_COLORS[count % len(NEW_LABEL_COLORS)],
+        shortcut=None,
+        position=(last if last is not None else -1) + 1,
+        archived=False,
+    )
+    session.add(label)
+    session.flush()
+    return label.id
+
+
+def _names_to_ids(
+    session: Session,
+    model: type[Coder] | type[Label],
+    names: set[str],
+    created: list[str],
+    create: Callable[[Session, str], int],
+) -> dict[str, int]:
+    known = dict(session.execute(select(model.name, model.id).where(model.name.in_(names))).all())
+    for name in sorted(names - known.keys()):
+        known[name] = create(session, name)
+        created.append(name)
+    return known

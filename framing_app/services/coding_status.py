@@ -1,0 +1,132 @@
+"""Each coder's progress per article: not started, in progress, done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from framing_app.core.errors import FramingError
+from framing_app.core.records import CodingStatus
+from framing_app.services.lookup import article_by_ref, ensure_coder
+from framing_app.services.project import Project
+from framing_app.store.models import Article, Coder, CodingStatusRow, utc_now
+
+
+def parse_status(value: str) -> CodingStatus:
+    """A status from its name; "not_started" and "Not Started" are accepted too."""
+    key = value.strip().lower().replace("_", "-").replace(" ", "-")
+    try:
+        return CodingStatus(key)
+    except ValueError:
+        choices = ", ".join(s.value for s in CodingStatus)
+        raise FramingError(f"unknown status '{value}'; choose one of {choices}") from None
+
+
+def set_status(
+    project: Project,
+    coder: str,
+    status: CodingStatus,
+    articles: Sequence[str | int] | None = None,
+) -> int:
+    """Set *coder*'s status on *articles* (every article when None); returns how many.
+
+    All or nothing: one unknown article id changes nothing.
+    """
+    with project.db.write() as session:
+        who = ensure_coder(session, coder)
+        if articles is None:
+            ids = list(session.scalars(select(Article.id)))
+        else:
+            ids = list(dict.fromkeys(article_by_ref(session, ref).id for ref in articles))
+        _store(session, who.id, ids, status)
+        return len(ids)
+
+
+def get_status(project: Project, coder: str, article: str | int) -> CodingStatus:
+    with project.db.read() as session:
+        art = article_by_ref(session, article)
+        value = session.scalar(
+            select(CodingStatusRow.status)
+            .join(Coder, Coder.id == CodingStatusRow.coder_id)
+            .where(Coder.name == coder.strip(), CodingStatusRow.article_id == art.id)
+        )
+        return CodingStatus(value) if value else CodingStatus.NOT_STARTED
+
+
+def status_counts(project: Project, coder: str) -> dict[CodingStatus, int]:
+    """How many articles *coder* has in each status (absent rows count as not started)."""
+    with project.db.read() as session:
+        total = session.scalar(select(func.count()).select_from(Article)) or 0
+        counts = {status: 0 for status in CodingStatus}
+        for value in session.scalars(
+            select(CodingStatusRow.status)
+            .join(Coder, Coder.id == CodingStatusRow.coder_id)
+            .where(Coder.name == coder.strip())
+        ):
+            counts[CodingStatus(value)] += 1
+        counts[CodingStatus.NOT_STARTED] = (
+            total - counts[CodingStatus.IN_PROGRESS] - counts[CodingStatus.DONE]
+        )
+        return counts
+
+
+def advance_to_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Mark each (coder id, article id) pair in progress unless it has a status already.
+
+    Called after tagging: the first annotation starts the article; an
+    article already done stays done.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return
+    if len(wanted) == 1:
+        # One tag in the GUI: a primary-key look-up, not a scan of the coder's rows.
+        have = {key for key in wanted if session.get(CodingStatusRow, key) is not None}
+    else:
+        coders = {coder_id for coder_id, _ in wanted}
+        have = set(
+            session.execute(
+                select(CodingStatusRow.coder_id, CodingStatusRow.article_id).where(
+                    CodingStatusRow.coder_id.in_(coders)
+                )
+            ).all()
+        )
+    missing = sorted(wanted - have)
+    if missing:
+        now = utc_now()
+        session.execute(
+            insert(CodingStatusRow),
+            [
+                {
+                    "coder_id": c,
+                    "article_id": a,
+                    "status": CodingStatus.IN_PROGRESS.value,
+                    "updated_at": now,
+                }
+                for c, a in missing
+            ],
+        )
+
+
+def _store(session: Session, coder_id: int, article_ids: list[int], status: CodingStatus) -> None:
+    # "Not started" is the absence of a row, so the table only grows with
+    # real progress.
+    # Chunks keep each IN list below every backend's parameter limit.
+    for begin in range(0, len(article_ids), 500):
+        chunk = article_ids[begin : begin + 500]
+        session.execute(
+            delete(CodingStatusRow).where(
+                CodingStatusRow.coder_id == coder_id, CodingStatusRow.article_id.in_(chunk)
+            )
+        )
+    if status is not CodingStatus.NOT_STARTED and article_ids:
+        now = utc_now()
+        session.execute(
+            insert(CodingStatusRow),
+            [
+                {"coder_id": coder_id, "article_id": i, "status": status.value, "updated_at": now}
+                for i in article_ids
+            ],
+        )

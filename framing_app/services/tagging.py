@@ -1,0 +1,182 @@
+"""Tagging passages and editing annotations; each call is one committed action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from framing_app.core.errors import ConflictError, NotFoundError, SpanError
+from framing_app.services.coding_status import advance_to_in_progress
+from framing_app.services.lookup import article_by_ref, ensure_coder, label_by_name
+from framing_app.services.project import Project
+from framing_app.store.models import Annotation, Article, Coder, Label, utc_now
+
+
+@dataclass(frozen=True)
+class AnnotationInfo:
+    id: int
+    article_id: int
+    coder: str
+    label: str
+    start: int
+    end: int
+    text: str
+    memo: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def check_span(start: int, end: int, length: int) -> None:
+    """Raise :class:`SpanError` unless ``0 <= start < end <= length``."""
+    if start < 0 or end < 0:
+        raise SpanError(f"offsets cannot be negative (start {start}, end {end})")
+    if start >= end:
+        raise SpanError(f"empty span: start {start} must be less than end {end}")
+    if end > length:
+        raise SpanError(
+            f"span {start}-{end} runs past the end of the article ({length} characters)"
+        )
+
+
+def annotate(
+    project: Project,
+    *,
+    coder: str,
+    article: str | int,
+    label: str,
+    start: int,
+    end: int,
+    memo: str = "",
+) -> AnnotationInfo:
+    """Tag ``text[start:end]`` of *article* with *label* for *coder* (created if new).
+
+    The coder's status on the article moves from not started to in progress.
+    """
+    with project.db.write() as session:
+        art = article_by_ref(session, article)
+        check_span(start, end, art.char_count)
+        lab = label_by_name(session, label)
+        if lab.archived:
+            raise ConflictError(f"label '{lab.name}' is archived; restore it to tag with it")
+        who = ensure_coder(session, coder)
+        duplicate = session.scalar(
+            select(Annotation.id).where(
+                Annotation.article_id == art.id,
+                Annotation.coder_id == who.id,
+                Annotation.label_id == lab.id,
+                Annotation.start == start,
+                Annotation.end == end,
+            )
+        )
+        if duplicate is not None:
+            raise ConflictError(
+                f"{who.name} already tagged {start}-{end} with '{lab.name}' "
+                f"(annotation {duplicate})"
+            )
+        now = utc_now()
+        row = Annotation(
+            article_id=art.id,
+            coder_id=who.id,
+            label_id=lab.id,
+            start=start,
+            end=end,
+            memo=memo,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        advance_to_in_progress(session, [(who.id, art.id)])
+        return _info(session, row)
+
+
+def list_annotations(
+    project: Project, article: str | int, coder: str | None = None
+) -> list[AnnotationInfo]:
+    """The annotations of *article* (of one coder, or all), in text order."""
+    with project.db.read() as session:
+        art = article_by_ref(session, article)
+        query = (
+            select(Annotation)
+            .where(Annotation.article_id == art.id)
+            .order_by(Annotation.start, Annotation.end, Annotation.id)
+        )
+        if coder is not None:
+            query = query.join(Coder).where(Coder.name == coder.strip())
+        return [_info(session, row, art.text) for row in session.scalars(query)]
+
+
+def relabel(project: Project, annotation_id: int, label: str) -> AnnotationInfo:
+    with project.db.write() as session:
+        row = _annotation(session, annotation_id)
+        row.label_id = label_by_name(session, label).id
+        return _touched(session, row)
+
+
+def set_memo(project: Project, annotation_id: int, memo: str) -> AnnotationInfo:
+    with project.db.write() as session:
+        row = _annotation(session, annotation_id)
+        row.memo = memo
+        return _touched(session, row)
+
+
+def set_span(project: Project, annotation_id: int, start: int, end: int) -> AnnotationInfo:
+    with project.db.write() as session:
+        row = _annotation(session, annotation_id)
+        length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
+        check_span(start, end, length or 0)
+        row.start, row.end = start, end
+        return _touched(session, row)
+
+
+def delete_annotation(project: Project, annotation_id: int) -> AnnotationInfo:
+    """Delete an annotation; returns what it was (so that it can be restored)."""
+    with project.db.write() as session:
+        row = _annotation(session, annotation_id)
+        info = _info(session, row)
+        session.delete(row)
+        return info
+
+
+def _annotation(session: Session, annotation_id: int) -> Annotation:
+    row = session.get(Annotation, annotation_id)
+    if row is None:
+        raise NotFoundError(f"no annotation with id {annotation_id}")
+    return row
+
+
+def _touched(session: Session, row: Annotation) -> AnnotationInfo:
+    row.updated_at = utc_now()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ConflictError(
+            "the coder already has an annotation with this label on this exact span"
+        ) from None
+    return _info(session, row)
+
+
+def _info(session: Session, row: Annotation, text: str | None = None) -> AnnotationInfo:
+    coder = session.scalar(select(Coder.name).where(Coder.id == row.coder_id))
+    label = session.scalar(select(Label.name).where(Label.id == row.label_id))
+    if text is None:
+        text = session.scalar(select(Article.text).where(Article.id == row.article_id))
+    assert coder is not None
+    assert label is not None
+    assert text is not None
+    return AnnotationInfo(
+        row.id,
+        row.article_id,
+        coder,
+        label,
+        row.start,
+        row.end,
+        text[row.start : row.end],
+        row.memo,
+        row.created_at,
+        row.updated_at,
+    )

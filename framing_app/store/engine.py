@@ -1,0 +1,67 @@
+"""Engine set-up for SQLite project files and server databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+# How long a writer waits for another process's transaction before giving up
+# with "database is locked": long enough for a big import elsewhere to finish
+# a commit, short enough that the user hears about a stuck lock.
+BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of the SQLite file at *path*."""
+    return URL.create("sqlite+pysqlite", database=str(Path(path).resolve())).render_as_string()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """File behind a SQLite URL, or None for other backends and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_project_engine(url: str) -> Engine:
+    """An engine for *url* with the connection settings framing-app relies on.
+
+    SQLite (every connection): foreign keys enforced, a busy timeout, and
+    ``synchronous=FULL`` so that a committed action survives a power cut,
+    not only a crash (one fsync per user action is cheap). The pysqlite
+    driver's own transaction handling is switched off and SQLAlchemy emits
+    ``BEGIN`` itself, so that DDL in migrations is transactional too (the
+    recipe in SQLAlchemy's SQLite dialect documentation, "Serializable
+    isolation / Savepoints / Transactional DDL"). Write transactions use
+    ``BEGIN IMMEDIATE`` (see :func:`write_options`) so two writers queue on
+    the busy timeout instead of failing on a lock upgrade.
+    """
+    if sqlite_path(url) is None:
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def write_options() -> dict[str, Any]:
+    """Execution options for a connection that will write."""
+    return {"sqlite_begin": "IMMEDIATE"}

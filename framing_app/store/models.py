@@ -1,0 +1,181 @@
+"""The project schema as SQLAlchemy 2 typed ORM classes.
+
+Rules that protect the data live in the schema too (unique names, offset
+checks, foreign keys with deliberate ``ON DELETE``), not only in Python, so a
+second program writing to the same database cannot break them either.
+Column names avoid SQL keywords (``start_offset`` rather than ``start``) so the
+same schema works unquoted on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names: Alembic's batch mode on SQLite needs them to
+# alter a table, and PostgreSQL error messages name them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUS_VALUES = ("not-started", "in-progress", "done")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend.
+
+    SQLite has no time zone type; values are stored as naive UTC and come
+    back tagged as UTC, so Python never compares naive with aware times.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; framing-app stores UTC times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Article(Base):
+    """An imported article. ``text`` never changes: annotations point into it."""
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(512), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(512))
+    published: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Length in code points, kept so that lists and range checks need not
+    # load the text.
+    char_count: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (CheckConstraint("char_count > 0", name="not_empty"),)
+
+
+class Coder(Base):
+    __tablename__ = "coder"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
+
+
+class Label(Base):
+    """A codebook entry."""
+
+    __tablename__ = "label"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(7), default="#999999")
+    shortcut: Mapped[str | None] = mapped_column(String(32), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
+
+
+class Annotation(Base):
+    """A passage ``article.text[start:end]`` tagged by one coder with one label."""
+
+    __tablename__ = "annotation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Annotations cannot outlive the text they point into; coders and labels
+    # are never deleted behind the user's back (the services ask first).
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
+    start: Mapped[int] = mapped_column("start_offset", Integer)
+    end: Mapped[int] = mapped_column("end_offset", Integer)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    article: Mapped[Article] = relationship(lazy="raise")
+    coder: Mapped[Coder] = relationship(lazy="raise")
+    label: Mapped[Label] = relationship(lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0", name="start_not_negative"),
+        CheckConstraint("start_offset < end_offset", name="span_not_empty"),
+        # One coder tagging the same span twice with the same label means nothing.
+        UniqueConstraint(
+            "article_id",
+            "coder_id",
+            "label_id",
+            "start_offset",
+            "end_offset",
+            name="uq_annotation_span",
+        ),
+        Index("ix_annotation_article_coder", "article_id", "coder_id"),
+        Index("ix_annotation_label", "label_id"),
+        Index("ix_annotation_coder", "coder_id"),
+    )
+
+
+class CodingStatusRow(Base):
+    """A coder's status on an article; no row means "not started"."""
+
+    __tablename__ = "coding_status"
+
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('not-started', 'in-progress', 'done')", name="known_status"),
+        Index("ix_coding_status_article", "article_id"),
+    )
