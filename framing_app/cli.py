@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from framing_app import __version__
 from framing_app.cli_table import format_table
 from framing_app.core.errors import FramingError
+from framing_app.core.records import CodingStatus
 from framing_app.services import (
     annotation_export,
     annotation_import,
@@ -135,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--set",
         metavar="STATUS",
-        type=coding_status.parse_status,
+        type=_status_argument,
         help="not-started, in-progress or done; without --set, show the status",
     )
 
@@ -156,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("file", type=Path, metavar="FILE.csv")
     return parser
+
+
+def _status_argument(value: str) -> CodingStatus:
+    try:
+        return coding_status.parse_status(value)
+    except FramingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _progress_bar(description: str) -> Callable[[int, int, str], None]:

@@ -36,17 +36,23 @@ documentation).
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
+from framing_app.core.timestamps import iso_utc
+from framing_app.formats.csv_fields import allow_long_fields
 
-__all__ = ["EXCEL_BOM", "read_annotation_csv", "write_annotation_csv"]
+__all__ = [
+    "EXCEL_BOM",
+    "read_annotation_csv",
+    "read_numbered_annotation_csv",
+    "write_annotation_csv",
+]
 
 EXCEL_BOM = "\ufeff"
 """UTF-8 byte order mark (U+FEFF) that starts an Excel-flavour file."""
@@ -81,20 +87,6 @@ _NON_NEGATIVE = re.compile(r"[0-9]+")
 # --------------------------------------------------------------------------- writing
 
 
-def _utc_text(value: datetime) -> str:
-    """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC.
-
-    A naive datetime raises ValueError: its zone is unknown, and guessing would
-    silently shift the time. (The row functions below inline the common case of a
-    ``datetime.UTC`` tzinfo; this is the general path.)
-    """
-    if value.tzinfo is not UTC:
-        if value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: annotation times must be aware UTC")
-        value = value.astimezone(UTC)
-    return value.isoformat("T", "microseconds")[:-6] + "Z"
-
-
 def _neutralise(cell: str) -> str:
     """Prefix an apostrophe when ``cell`` matches ``'*[=+\\-@\\t\\r]`` (see the module doc)."""
     if cell and (
@@ -104,22 +96,7 @@ def _neutralise(cell: str) -> str:
     return cell
 
 
-# Time formatting is about half of the writer's own work, so the row functions
-# format inline: ``isoformat`` is implemented in C (several times faster than
-# ``strftime``, which also does not zero-pad years before 1000), and with
-# ``timespec="microseconds"`` and a UTC tzinfo its output always ends in
-# "+00:00", which becomes "Z".
-
-
 def _plain_fields(row: AnnotationRow) -> tuple[object, ...]:
-    created = row.created_at
-    updated = row.updated_at
-    if created.tzinfo is UTC and updated.tzinfo is UTC:
-        created_text = created.isoformat("T", "microseconds")[:-6] + "Z"
-        updated_text = updated.isoformat("T", "microseconds")[:-6] + "Z"
-    else:
-        created_text = _utc_text(created)
-        updated_text = _utc_text(updated)
     return (
         row.annotation_id,
         row.article_id,
@@ -132,8 +109,8 @@ def _plain_fields(row: AnnotationRow) -> tuple[object, ...]:
         row.end,
         row.text,
         row.memo,
-        created_text,
-        updated_text,
+        iso_utc(row.created_at),
+        iso_utc(row.updated_at),
     )
 
 
@@ -202,6 +179,8 @@ def _restore(cell: str) -> str:
 
 
 def _parse_id(name: str, value: str) -> int:
+    if value.isascii() and value.isdigit():  # the common case, without a regex
+        return int(value)
     value = value.strip()
     if not value:
         return 0
@@ -211,6 +190,8 @@ def _parse_id(name: str, value: str) -> int:
 
 
 def _parse_offset(name: str, value: str) -> int:
+    if value.isascii() and value.isdigit():
+        return int(value)
     value = value.strip()
     if not _NON_NEGATIVE.fullmatch(value):
         raise _RowProblem(f"{name} {value!r} is not a non-negative integer")
@@ -218,6 +199,13 @@ def _parse_offset(name: str, value: str) -> int:
 
 
 def _parse_time(name: str, value: str) -> datetime:
+    if len(value) == 27 and value[-1] == "Z" and value[10] == "T":
+        # The form the writer produces; anything odd in it falls through to
+        # the checks below for a precise message.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     value = value.strip()
     if not value:
         raise _RowProblem(f"{name} is empty; expected an ISO 8601 time")
@@ -268,32 +256,43 @@ def _column_positions(path: Path, header: list[str]) -> dict[str, int]:
     return {name: positions[name] for name in ANNOTATION_COLUMNS}
 
 
-def _row_from_fields(fields: dict[str, str]) -> AnnotationRow:
-    start = _parse_offset("start", fields["start"])
-    end = _parse_offset("end", fields["end"])
+def _row_from_record(record: list[str], at: tuple[int, ...]) -> AnnotationRow:
+    """The row in *record*, whose column ``ANNOTATION_COLUMNS[i]`` is at ``record[at[i]]``.
+
+    Hot path of every import (hundreds of thousands of rows): the values as
+    the writer produces them are taken with inline checks, and only unusual
+    ones go through the parsers that explain what is wrong.
+    """
+    a_id, art_id, ext, title, sha, coder, label, s, e, txt, memo, cr, up = (record[i] for i in at)
+    start = int(s) if s.isdigit() and s.isascii() else _parse_offset("start", s)
+    end = int(e) if e.isdigit() and e.isascii() else _parse_offset("end", e)
     if start >= end:
         raise _RowProblem(f"empty span: start {start} is not before end {end}")
-    text = fields["text"]
-    if text == "":
+    if txt == "":
         raise _RowProblem("text is empty")
     return AnnotationRow(
-        annotation_id=_parse_id("annotation_id", fields["annotation_id"]),
-        article_id=_parse_id("article_id", fields["article_id"]),
-        article_external_id=fields["article_external_id"],
-        article_title=fields["article_title"],
-        article_sha256=fields["article_sha256"],
-        coder=_non_empty("coder", fields["coder"]),
-        label=_non_empty("label", fields["label"]),
-        start=start,
-        end=end,
-        text=text,
-        memo=fields["memo"],
-        created_at=_parse_time("created_at", fields["created_at"]),
-        updated_at=_parse_time("updated_at", fields["updated_at"]),
+        int(a_id) if a_id.isdigit() and a_id.isascii() else _parse_id("annotation_id", a_id),
+        int(art_id) if art_id.isdigit() and art_id.isascii() else _parse_id("article_id", art_id),
+        ext,
+        title,
+        sha,
+        coder if coder.strip() else _non_empty("coder", coder),
+        label if label.strip() else _non_empty("label", label),
+        start,
+        end,
+        txt,
+        memo,
+        _parse_time("created_at", cr),
+        _parse_time("updated_at", up),
     )
 
 
 def read_annotation_csv(path: Path) -> list[AnnotationRow]:
+    """The rows of :func:`read_numbered_annotation_csv`, without their numbers."""
+    return [row for _, row in read_numbered_annotation_csv(path)]
+
+
+def read_numbered_annotation_csv(path: Path) -> list[tuple[int, AnnotationRow]]:
     """Read an annotation CSV written by :func:`write_annotation_csv`, either flavour.
 
     A leading UTF-8 byte order mark marks the Excel flavour, whose neutralised text
@@ -309,23 +308,39 @@ def read_annotation_csv(path: Path) -> list[AnnotationRow]:
     no zone meaning UTC), returned as aware UTC. Whitespace around numbers and times
     is ignored; text cells are returned exactly as stored.
 
-    Returns the rows in file order. Raises :class:`InputFileError` naming the row
-    (the header is row 1; a multi-line record counts as one row) and the problem.
+    Returns (row number, row) pairs in file order, so that callers checking the
+    rows against a project can name the row as this function would. Raises
+    :class:`InputFileError` naming the row (the header is row 1; a multi-line
+    record counts as one row) and the problem.
     """
-    text = _decode(path)
-    excel = text.startswith(EXCEL_BOM)
-    if excel:
-        text = text[len(EXCEL_BOM) :]
-    records = csv.reader(io.StringIO(text, newline=""), strict=True)
+    allow_long_fields()
+    # The file is read as a stream (twice as fast as parsing a decoded copy);
+    # only a file that is not UTF-8 is decoded whole, to say where it fails.
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return _read_records(path, csv.reader(handle, strict=True))
+    except UnicodeDecodeError:
+        _decode(path)
+        raise
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _read_records(path: Path, records: Iterator[list[str]]) -> list[tuple[int, AnnotationRow]]:
     rows_read = 0  # records taken from the reader so far; the header is record 1
     try:
         header = next(records, None)
         if header is None:
             raise InputFileError(path, "the file is empty; expected a header row")
         rows_read = 1
+        excel = header[0].startswith(EXCEL_BOM)
+        if excel:
+            header[0] = header[0][len(EXCEL_BOM) :]
         positions = _column_positions(path, header)
+        at = tuple(positions[name] for name in ANNOTATION_COLUMNS)
+        text_positions = [positions[name] for name in _TEXT_COLUMNS]
         width = len(header)
-        result: list[AnnotationRow] = []
+        result: list[tuple[int, AnnotationRow]] = []
         for record in records:
             rows_read += 1
             if not record:
@@ -336,12 +351,11 @@ def read_annotation_csv(path: Path) -> list[AnnotationRow]:
                     f"expected {width} fields as in the header, found {len(record)}",
                     row=rows_read,
                 )
-            fields = {name: record[index] for name, index in positions.items()}
             if excel:
-                for name in _TEXT_COLUMNS:
-                    fields[name] = _restore(fields[name])
+                for index in text_positions:
+                    record[index] = _restore(record[index])
             try:
-                result.append(_row_from_fields(fields))
+                result.append((rows_read, _row_from_record(record, at)))
             except _RowProblem as exc:
                 raise InputFileError(path, str(exc), row=rows_read) from None
     except csv.Error as exc:

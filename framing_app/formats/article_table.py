@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.records import ArticleDraft
 from framing_app.core.text import normalise_text
+from framing_app.formats.csv_fields import allow_long_fields
 from framing_app.formats.dates import parse_publication_date
 from framing_app.formats.decoding import read_text
 from framing_app.formats.plain_text import TITLE_LIMIT, first_line_title
@@ -28,9 +30,9 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
 }
 _DELIMITERS = ",;\t"
-# The csv module refuses fields over 128 KiB by default; a long report is a
-# legitimate article, so the limit is raised (it is process-wide, and only raised).
-_FIELD_LIMIT = 2**31 - 1
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleDraft]:
@@ -63,8 +65,15 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
     header or an empty text, or when one id is given to two different texts
     (a row repeating an earlier one exactly, id and text, is dropped).
     """
-    text = normalise_text(read_text(path, encoding))
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    # Each field is normalised on its own (below); normalising the whole file
+    # first would double the work. The csv module reads LF and CRLF row ends
+    # but not the lone CR of old Mac files, which only those files pay for.
+    text = read_text(path, encoding).removeprefix("\ufeff")
+    if _LONE_CR.search(text):
+        text = normalise_text(text)
+    if not text.strip():
+        raise InputFileError(path, "the file holds no text")
+    allow_long_fields()
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     row_number = 0
@@ -81,12 +90,12 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
         if row is None:
             break
         if header is None:
-            if not any(field.strip() for field in row):
+            if not any(field and not field.isspace() for field in row):
                 raise InputFileError(path, "the first row must name the columns", row=row_number)
             header = row
             columns = _match_columns(path, header)
             continue
-        if not any(field.strip() for field in row):
+        if not any(field and not field.isspace() for field in row):
             continue
         if len(row) != len(header):
             raise InputFileError(
@@ -108,8 +117,6 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
             continue
         first_of_id[article.external_id] = (row_number, article.text)
         articles.append(article)
-    if header is None:
-        raise InputFileError(path, "the file holds no text")
     if not articles:
         raise InputFileError(path, "the table has a header row but no articles")
     return articles
@@ -122,7 +129,8 @@ def _sniff_delimiter(text: str) -> str:
     all is "consistent", and it then prefers ``,``, so "Titel;Text;Datum, Zeit"
     would be read as comma-separated. Header names seldom hold a delimiter.
     """
-    header_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header_line = text if end < 0 else text[:end]
     best, best_count = ",", 1
     for delimiter in _DELIMITERS:
         count = len(next(csv.reader([header_line], delimiter=delimiter), []))
@@ -164,14 +172,14 @@ def _article(
         return "" if index is None else row[index].strip()
 
     text = normalise_text(row[columns["text"]])
-    if not text.strip():
+    if not text or text.isspace():
         raise InputFileError(path, "the text is empty", row=row_number)
-    title = " ".join(value("title").split())
+    title = normalise_text(" ".join(value("title").split()))
     return ArticleDraft(
         external_id=value("id") or f"{path.stem}:{row_number}",
         title=title or first_line_title(text, TITLE_LIMIT),
         text=text,
-        source=value("source") or None,
+        source=normalise_text(value("source")) or None,
         published=parse_publication_date(value("date")),
         url=value("url") or None,
         origin=f"{path}, row {row_number}",

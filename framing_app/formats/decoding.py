@@ -218,7 +218,4 @@ def _decode_explicit(data: bytes, path: Path, encoding: str) -> str:
 
 def _decode_failure(data: bytes, encoding: str, error: UnicodeDecodeError) -> str:
     byte = data[error.start]
-    return (
-        f"cannot be decoded as {encoding}: byte 0x{byte:02x} at offset {error.start} is invalid"
-        " (name the file's encoding, or save it as UTF-8)"
-    )
+    return f"cannot be decoded as {encoding}: byte 0x{byte:02x} at offset {error.start} is invalid"

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from sqlalchemy import Select, func, select
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import AnnotationRow
 from framing_app.formats.annotation_csv import write_annotation_csv
 from framing_app.services.lookup import coder_by_name
@@ -55,6 +56,7 @@ def _row(values: Sequence[Any]) -> AnnotationRow:
     return AnnotationRow(*values)
 
 
+@gc_paused()
 def export_annotations(
     project: Project,
     out: TextIO,

@@ -6,17 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import AnnotationRow
-from framing_app.formats.annotation_csv import read_annotation_csv
+from framing_app.core.timestamps import iso_utc
+from framing_app.formats.annotation_csv import read_numbered_annotation_csv
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.lookup import ensure_coder
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
-from framing_app.store.models import Annotation, Article, Coder, Label
+from framing_app.store.bulk import insert_rows
+from framing_app.store.models import Annotation, Article, Coder, Label, table_of
 
 # Colours for labels that arrive with an annotation file and are new to the
 # codebook: the rest of the Okabe & Ito (2008) palette after the defaults.
@@ -41,6 +44,7 @@ class _ArticleRef:
     char_count: int
 
 
+@gc_paused()
 def import_annotations(
     project: Project,
     path: Path,
@@ -59,11 +63,12 @@ def import_annotations(
     project already has (same article, coder, label and span) is skipped, so
     importing a file twice adds nothing.
     """
-    rows = read_annotation_csv(path)
+    numbered = read_numbered_annotation_csv(path)
+    rows = [row for _, row in numbered]
     result = AnnotationImportReport(rows=len(rows))
     with project.db.write() as session:
-        articles = _match_articles(session, path, rows)
-        _check_passages(session, path, rows, articles)
+        articles = _match_articles(session, path, numbered)
+        _check_passages(session, path, numbered, articles)
         check_cancel(should_cancel, "import")
 
         coder_ids = _names_to_ids(
@@ -83,7 +88,17 @@ def import_annotations(
                 ).where(Annotation.coder_id.in_(set(coder_ids.values())))
             ).all()
         )
-        pending: list[dict[str, object]] = []
+        columns = (
+            "article_id",
+            "coder_id",
+            "label_id",
+            "start_offset",
+            "end_offset",
+            "memo",
+            "created_at",
+            "updated_at",
+        )
+        pending: list[tuple[object, ...]] = []
         pairs: set[tuple[int, int]] = set()
         for row, article in zip(rows, articles, strict=True):
             key = (article.id, coder_ids[row.coder], label_ids[row.label], row.start, row.end)
@@ -92,28 +107,20 @@ def import_annotations(
                 continue
             seen.add(key)
             pairs.add((key[1], article.id))
-            pending.append(
-                {
-                    "article_id": article.id,
-                    "coder_id": key[1],
-                    "label_id": key[2],
-                    "start": row.start,
-                    "end": row.end,
-                    "memo": row.memo,
-                    "created_at": row.created_at,
-                    "updated_at": row.updated_at,
-                }
-            )
+            pending.append((*key, row.memo, iso_utc(row.created_at), iso_utc(row.updated_at)))
+        table = table_of(Annotation)
         for begin in range(0, len(pending), _BATCH):
             check_cancel(should_cancel, "import")
-            session.execute(insert(Annotation), pending[begin : begin + _BATCH])
-            report(progress, begin + len(pending[begin : begin + _BATCH]), len(pending), "saving")
+            insert_rows(session, table, columns, pending[begin : begin + _BATCH])
+            report(progress, min(begin + _BATCH, len(pending)), len(pending), "saving")
         advance_to_in_progress(session, pairs)
         result.added = len(pending)
     return result
 
 
-def _match_articles(session: Session, path: Path, rows: list[AnnotationRow]) -> list[_ArticleRef]:
+def _match_articles(
+    session: Session, path: Path, rows: list[tuple[int, AnnotationRow]]
+) -> list[_ArticleRef]:
     by_external: dict[str, _ArticleRef] = {}
     by_sha: dict[str, _ArticleRef] = {}
     for values in session.execute(
@@ -123,7 +130,7 @@ def _match_articles(session: Session, path: Path, rows: list[AnnotationRow]) -> 
         by_external[ref.external_id] = ref
         by_sha[ref.sha256] = ref
     matched = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         article = by_external.get(row.article_external_id) or by_sha.get(row.article_sha256)
         if article is None:
             raise InputFileError(
@@ -151,7 +158,7 @@ def _match_articles(session: Session, path: Path, rows: list[AnnotationRow]) -> 
 
 
 def _check_passages(
-    session: Session, path: Path, rows: list[AnnotationRow], articles: list[_ArticleRef]
+    session: Session, path: Path, rows: list[tuple[int, AnnotationRow]], articles: list[_ArticleRef]
 ) -> None:
     wanted = sorted({a.id for a in articles})
     texts: dict[int, str] = {}
@@ -160,7 +167,7 @@ def _check_passages(
         texts.update(
             session.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))).all()
         )
-    for number, (row, article) in enumerate(zip(rows, articles, strict=True), start=2):
+    for (number, row), article in zip(rows, articles, strict=True):
         actual = texts[article.id][row.start : row.end]
         if actual != row.text:
             raise InputFileError(

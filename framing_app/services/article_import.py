@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import ArticleDraft
 from framing_app.core.text import text_sha256
+from framing_app.core.timestamps import iso_utc
 from framing_app.formats.article_files import find_article_files, read_article_file
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
-from framing_app.store.models import Article, utc_now
+from framing_app.store.bulk import insert_rows
+from framing_app.store.models import Article, table_of, utc_now
 
 # Rows per INSERT batch: progress and cancellation are checked between batches.
 _BATCH = 1000
@@ -42,6 +45,7 @@ class ArticleImportReport:
     duplicates: list[DuplicateArticle] = field(default_factory=list)
 
 
+@gc_paused()
 def import_articles(
     project: Project,
     paths: Sequence[Path],
@@ -69,10 +73,24 @@ def import_articles(
         report(progress, done, len(files), "reading")
 
     with project.db.write() as session:
+        last_id_before = session.scalar(select(func.max(Article.id))) or 0
         known_hashes = dict(session.execute(select(Article.sha256, Article.external_id)).all())
         taken_ids = set(session.scalars(select(Article.external_id)))
-        now = utc_now()
-        rows: list[dict[str, object]] = []
+        now = iso_utc(utc_now())
+        columns = (
+            "external_id",
+            "title",
+            "source",
+            "published",
+            "url",
+            "text",
+            "sha256",
+            "char_count",
+            "origin",
+            "imported_at",
+        )
+        rows: list[tuple[object, ...]] = []
+        added: list[tuple[str, str, str]] = []  # sha256, external id, title
         for file, draft in drafts:
             sha = text_sha256(draft.text)
             if sha in known_hashes:
@@ -81,31 +99,38 @@ def import_articles(
             external_id = _free_external_id(file, draft, roots, taken_ids)
             known_hashes[sha] = external_id
             taken_ids.add(external_id)
+            title = draft.title.strip() or external_id
+            added.append((sha, external_id, title))
             rows.append(
-                {
-                    "external_id": external_id,
-                    "title": draft.title.strip() or external_id,
-                    "source": draft.source,
-                    "published": draft.published,
-                    "url": draft.url,
-                    "text": draft.text,
-                    "sha256": sha,
-                    "char_count": len(draft.text),
-                    "origin": draft.origin,
-                    "imported_at": now,
-                }
+                (
+                    external_id,
+                    title,
+                    draft.source,
+                    draft.published,
+                    draft.url,
+                    draft.text,
+                    sha,
+                    len(draft.text),
+                    draft.origin,
+                    now,
+                )
             )
+        # Straight to the driver, and without asking for the new ids back in
+        # input order (RETURNING ... sort_by_parameter_order makes SQLAlchemy
+        # send one INSERT per row on SQLite): the ids are read back by hash.
+        table = table_of(Article)
         for begin in range(0, len(rows), _BATCH):
             check_cancel(should_cancel, "import")
-            batch = rows[begin : begin + _BATCH]
-            ids = session.scalars(
-                insert(Article).returning(Article.id, sort_by_parameter_order=True), batch
-            )
-            report_.added.extend(
-                ImportedArticle(id_, str(row["external_id"]), str(row["title"]))
-                for id_, row in zip(ids, batch, strict=True)
-            )
-            report(progress, begin + len(batch), len(rows), "saving")
+            insert_rows(session, table, columns, rows[begin : begin + _BATCH])
+            report(progress, min(begin + _BATCH, len(rows)), len(rows), "saving")
+        new_ids = dict(
+            session.execute(
+                select(Article.sha256, Article.id).where(Article.id > last_id_before)
+            ).all()
+        )
+        report_.added = [
+            ImportedArticle(new_ids[sha], external_id, title) for sha, external_id, title in added
+        ]
     return report_
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from framing_app.core.errors import FramingError
 from framing_app.core.records import CodingStatus
+from framing_app.core.timestamps import iso_utc
 from framing_app.services.lookup import article_by_ref, ensure_coder
 from framing_app.services.project import Project
-from framing_app.store.models import Article, Coder, CodingStatusRow, utc_now
+from framing_app.store.bulk import insert_rows
+from framing_app.store.models import Article, Coder, CodingStatusRow, table_of, utc_now
 
 
 def parse_status(value: str) -> CodingStatus:
@@ -93,21 +95,18 @@ def advance_to_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -
                 )
             ).all()
         )
-    missing = sorted(wanted - have)
-    if missing:
-        now = utc_now()
-        session.execute(
-            insert(CodingStatusRow),
-            [
-                {
-                    "coder_id": c,
-                    "article_id": a,
-                    "status": CodingStatus.IN_PROGRESS.value,
-                    "updated_at": now,
-                }
-                for c, a in missing
-            ],
-        )
+    _insert_status(session, sorted(wanted - have), CodingStatus.IN_PROGRESS)
+
+
+def _insert_status(session: Session, pairs: list[tuple[int, int]], status: CodingStatus) -> None:
+    """Add status rows for (coder id, article id) pairs that have none."""
+    now = iso_utc(utc_now())
+    insert_rows(
+        session,
+        table_of(CodingStatusRow),
+        ("coder_id", "article_id", "status", "updated_at"),
+        [(coder_id, article_id, status.value, now) for coder_id, article_id in pairs],
+    )
 
 
 def _store(session: Session, coder_id: int, article_ids: list[int], status: CodingStatus) -> None:
@@ -121,12 +120,5 @@ def _store(session: Session, coder_id: int, article_ids: list[int], status: Codi
                 CodingStatusRow.coder_id == coder_id, CodingStatusRow.article_id.in_(chunk)
             )
         )
-    if status is not CodingStatus.NOT_STARTED and article_ids:
-        now = utc_now()
-        session.execute(
-            insert(CodingStatusRow),
-            [
-                {"coder_id": coder_id, "article_id": i, "status": status.value, "updated_at": now}
-                for i in article_ids
-            ],
-        )
+    if status is not CodingStatus.NOT_STARTED:
+        _insert_status(session, [(coder_id, i) for i in article_ids], status)

@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-PROG = "framing-app"
 ERROR_PREFIX = "framing-app: error: "
 # Wide enough that terminal tables never cut a title or wrap a path in --help.
 COLUMNS = "250"
@@ -28,6 +27,29 @@ SAMPLE_TITLES = {
     NPR: "China, United States To Begin Human Rights Talks",
     GLOBALPOST: 'US slams Beijing over "deteriorating" human rights conditions in China',
 }
+# Passages of the sample articles.
+OPPOSE = (
+    "We oppose any country using human rights issues as an excuse to interfere in "
+    "China's domestic affairs."
+)
+LAWYERS = (
+    "Lawyers, bloggers, NGO activists, journalists, religious leaders and others are "
+    "asserting universal rights and calling for peaceful reform in China"
+)
+# Across a paragraph break: one quoted CSV record over several lines.
+STRESSED = (
+    'But he also stressed "that political reforms in China have not kept pace with '
+    'economic advances," AFP reported.\n\nDuring talks with the Chinese'
+)
+MEMO = 'quoted "inside", a comma,\nnew line'
+# The annotations of the coded sample project (see the coded_template fixture),
+# in the order they are made: (coder, article, label, passage, memo).
+CODED = [
+    ("alice", NPR, "sovereignty", OPPOSE, MEMO),
+    ("bob", NPR, "sovereignty", OPPOSE, ""),
+    ("bob", GLOBALPOST, "universal rights", LAWYERS, "ABC 🌏"),
+    ("alice", GLOBALPOST, "universal rights", STRESSED, ""),
+]
 # The annotation CSV header, as the README documents it.
 ANNOTATION_HEADER = [
     "annotation_id",
@@ -167,7 +189,9 @@ class Cli:
         only saves wall-clock time. Use it for commands that do not depend on
         each other's effects (reads, help, commands that must fail).
         """
-        with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        # More processes than CPUs only makes them queue for the CPUs and the disk.
+        workers = max(1, min(len(commands), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda args: self(*args, **kwargs), commands))
 
     def ok(self, *args: object, **kwargs: Any) -> subprocess.CompletedProcess[Any]:
@@ -209,9 +233,14 @@ class Cli:
         passage: str,
         memo: str | None = None,
         project: Path | None = None,
+        ref: object = None,
     ) -> subprocess.CompletedProcess[Any]:
+        """Tag the only occurrence of *passage* (offsets computed from the stored text).
+
+        *ref* is what ``--article`` gets (default: the external id *article*).
+        """
         start, end = self.span(article, passage, project)
-        args: list[object] = ["annotate", "--coder", coder, "--article", article]
+        args: list[object] = ["annotate", "--coder", coder, "--article", ref or article]
         args += ["--label", label, "--start", start, "--end", end]
         if memo is not None:
             args += ["--memo", memo]

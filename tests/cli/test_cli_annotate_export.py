@@ -10,23 +10,19 @@ from pathlib import Path
 
 from cli_harness import (
     ANNOTATION_HEADER,
+    CODED,
     GLOBALPOST,
+    LAWYERS,
     NPR,
+    OPPOSE,
     SAMPLE_TITLES,
+    STRESSED,
     Cli,
     check_error,
     check_ok,
     copy_database,
 )
 
-OPPOSE = (
-    "We oppose any country using human rights issues as an excuse to interfere in "
-    "China's domestic affairs."
-)
-LAWYERS = (
-    "Lawyers, bloggers, NGO activists, journalists, religious leaders and others are "
-    "asserting universal rights and calling for peaceful reform in China"
-)
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 
@@ -98,22 +94,21 @@ def test_annotate_exact_offsets_and_export(sample_cli: Cli) -> None:
     assert sorted(p.name for p in cli.root.iterdir() if "out.csv" in p.name) == ["out.csv"]
 
 
-def test_two_coders_filters_and_counts(sample_cli: Cli) -> None:
-    cli = sample_cli
-    cli.annotate("alice", NPR, "sovereignty", OPPOSE)
-    cli.annotate("bob", NPR, "sovereignty", OPPOSE)
-    # An article may be named by its internal id too.
-    (gp_id,) = cli.query("SELECT id FROM article WHERE external_id = ?", GLOBALPOST)[0]
-    start, end = cli.span(GLOBALPOST, LAWYERS)
-    cli.ok("annotate", "--coder", "bob", "--article", gp_id, "--label", "universal rights",
-           "--start", start, "--end", end)  # fmt: skip
+def test_two_coders_filters_and_counts(coded_cli: Cli) -> None:
+    cli = coded_cli
+    # The coded project was made with `annotate`, the third one naming the article
+    # by its internal id.
+    assert cli.query(
+        "SELECT c.name, a.external_id, l.name, n.memo FROM annotation n "
+        "JOIN article a ON a.id = n.article_id JOIN coder c ON c.id = n.coder_id "
+        "JOIN label l ON l.id = n.label_id ORDER BY n.id"
+    ) == [(coder, article, label, memo) for coder, article, label, _, memo in CODED]
 
-    bob, both, every, coders_tsv, coders, articles, labels = (
+    bob, both, coders_tsv, coders, articles, labels = (
         check_ok(result).stdout
         for result in cli.many(
             ["export", "annotations", "--coder", "bob"],
             ["export", "annotations", "--coder", "alice", "--coder", "bob"],
-            ["export", "annotations"],
             ["coders", "--tsv"],
             ["coders"],
             ["articles", "--tsv"],
@@ -124,42 +119,44 @@ def test_two_coders_filters_and_counts(sample_cli: Cli) -> None:
         ("bob", NPR, OPPOSE),
         ("bob", GLOBALPOST, LAWYERS),
     ]
-    assert [r["coder"] for r in _rows(both)] == ["alice", "bob", "bob"]
+    assert [(r["coder"], r["text"]) for r in _rows(both)] == [
+        ("alice", OPPOSE),
+        ("bob", OPPOSE),
+        ("bob", LAWYERS),
+        ("alice", STRESSED),
+    ]
     ids = [int(r["annotation_id"]) for r in _rows(both)]
     assert ids == sorted(ids)
-    assert every == both
 
-    assert coders_tsv == "coder\tannotations\nalice\t1\nbob\t2\n"
+    assert coders_tsv == "coder\tannotations\nalice\t2\nbob\t2\n"
     assert [line.split() for line in coders.splitlines()] == [
         ["coder", "annotations"],
-        ["alice", "1"],
+        ["alice", "2"],
         ["bob", "2"],
     ]
     assert [(c[1], c[4]) for c in (line.split("\t") for line in articles.splitlines()[1:])] == [
         (NPR, "alice: 1, bob: 1"),
-        (GLOBALPOST, "bob: 1"),
+        (GLOBALPOST, "alice: 1, bob: 1"),
     ]
     assert {c[0]: c[3] for c in (line.split("\t") for line in labels.splitlines()[1:])} == {
         "sovereignty": "2",
         "double standards": "0",
-        "universal rights": "1",
+        "universal rights": "2",
     }
 
 
-def test_export_for_a_coder_who_does_not_exist(sample_cli: Cli) -> None:
-    sample_cli.annotate("alice", NPR, "sovereignty", OPPOSE)
-    for result in sample_cli.many(
+def test_export_for_a_coder_who_does_not_exist(coded_cli: Cli) -> None:
+    for result in coded_cli.many(
         ["export", "annotations", "--coder", "nobody"],
         ["export", "annotations", "--coder", "alice", "--coder", "nobody", "--out", "x.csv"],
     ):
         check_error(result, ["'nobody'"])
-    assert [p.name for p in sample_cli.root.iterdir() if "x.csv" in p.name] == []
+    assert [p.name for p in coded_cli.root.iterdir() if "x.csv" in p.name] == []
 
 
 def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: Path) -> None:
     cli = sample_cli
     cli.annotate("alice", NPR, "double standards", "-Wei", memo='=HYPERLINK("http://x.example")')
-    cli.annotate("alice", NPR, "sovereignty", OPPOSE, memo="'=already quoted")
     cli.annotate("bob", GLOBALPOST, "universal rights", LAWYERS, memo="@bob +1")
 
     to_file, excel_stdout, plain_stdout = (
@@ -171,21 +168,19 @@ def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: 
             binary=True,
         )
     )
-    assert to_file == b"Wrote 3 annotation(s) to excel.csv.\n"
+    assert to_file == b"Wrote 2 annotation(s) to excel.csv.\n"
     data = (cli.root / "excel.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfannotation_id,")
     assert excel_stdout == data
     excel = _rows(data.decode("utf-8")[1:])
     assert [(r["text"], r["memo"]) for r in excel] == [
         ("'-Wei", '\'=HYPERLINK("http://x.example")'),
-        (OPPOSE, "''=already quoted"),
         (LAWYERS, "'@bob +1"),
     ]
     plain = plain_stdout
     assert not plain.startswith(b"\xef\xbb\xbf")
     assert [(r["text"], r["memo"]) for r in _rows(plain.decode("utf-8"))] == [
         ("-Wei", '=HYPERLINK("http://x.example")'),
-        (OPPOSE, "'=already quoted"),
         (LAWYERS, "@bob +1"),
     ]
 
@@ -193,7 +188,7 @@ def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: 
     other = cli.root / "other.sqlite"
     copy_database(sample_template, other)
     merged = cli.ok("import-annotations", "excel.csv", project=other)
-    assert merged.stdout.startswith("Imported 3 annotation(s) from excel.csv.\n")
+    assert merged.stdout.startswith("Imported 2 annotation(s) from excel.csv.\n")
     assert cli.ok("export", "annotations", binary=True, project=other).stdout == plain
 
 
@@ -206,10 +201,8 @@ def test_annotate_errors_change_nothing(sample_cli: Cli) -> None:
         (["--start", 10, "--end", 10], ["10"]),  # empty span
         (["--start", 20, "--end", 10], ["20", "10"]),  # start after end
         (["--start", 0, "--end", n + 1], [str(n + 1), str(n)]),  # past the end of the text
-        (["--start", -1, "--end", 10], ["-1"]),
         (["--start", 0, "--end", 5, "--label", "whataboutism"], ["'whataboutism'"]),
         (["--start", 0, "--end", 5, "--article", "no-such-article"], ["'no-such-article'"]),
-        (["--start", 0, "--end", 5, "--coder", "   "], ["coder"]),
     ]
     results = sample_cli.many(*[[*base, *extra] for extra, _ in cases])
     for (_, expect), result in zip(cases, results, strict=True):

@@ -17,6 +17,7 @@ DEFAULT_LABELS_TSV = (
 
 def test_new_project_has_the_default_labels(run_cli: Cli) -> None:
     assert run_cli.ok("labels", "--tsv").stdout == DEFAULT_LABELS_TSV
+    # (The project exists now: the next two may run side by side.)
     table, definitions = (
         check_ok(result).stdout.splitlines()
         for result in run_cli.many(["labels"], ["labels", "--tsv", "--definitions"])
@@ -78,9 +79,6 @@ def test_codebook_round_trip(run_cli: Cli) -> None:
     imported = cli.ok("codebook", "import", "cb.json", project=other)
     assert imported.stdout == ("Codebook imported from cb.json: 1 label(s) added, 3 updated.\n")
     assert cli.ok("labels", "--tsv", "--definitions", project=other).stdout == listed
-    again = cli.ok("codebook", "import", "cb.json", project=other)
-    assert again.stdout == "Codebook imported from cb.json: 0 label(s) added, 4 updated.\n"
-    assert cli.ok("labels", "--tsv", "--definitions", project=other).stdout == listed
     assert cli.count("label", project=other) == 4
 
 
@@ -89,12 +87,10 @@ def test_codebook_import_of_a_bad_file_changes_nothing(run_cli: Cli) -> None:
     cli.ok("labels")
     before = cli.query("SELECT * FROM label ORDER BY id")
     (cli.root / "broken.json").write_text('{"labels": [{"name": "x",', encoding="utf-8")
-    broken, missing, unwritable = cli.many(
+    broken, unwritable = cli.many(
         ["codebook", "import", "broken.json"],
-        ["codebook", "import", "missing.json"],
         ["codebook", "export", cli.root / "no-such-folder" / "cb.json"],
     )
     check_error(broken, ["broken.json"])
-    check_error(missing, ["missing.json"])
     check_error(unwritable, [str(cli.root / "no-such-folder" / "cb.json")])
     assert cli.query("SELECT * FROM label ORDER BY id") == before

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ def make_row(**changes: Any) -> AnnotationRow:
         created_at=T0,
         updated_at=T1,
     )
-    return replace(row, **changes)
+    return row._replace(**changes)
 
 
 TRICKY_ROWS = [

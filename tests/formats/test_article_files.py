@@ -147,18 +147,6 @@ def test_os_error_gives_the_system_reason(tmp_path: Path) -> None:
     assert str(caught.value) == f"{folder}: is a directory"
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
-def test_permission_denied(tmp_path: Path) -> None:
-    path = touch(tmp_path / "locked.txt")
-    path.chmod(0)
-    try:
-        with pytest.raises(InputFileError) as caught:
-            read_article_file(path)
-        assert caught.value.reason == "permission denied"
-    finally:
-        path.chmod(0o644)
-
-
 def test_permission_denied_message_when_running_as_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

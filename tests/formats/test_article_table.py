@@ -242,6 +242,7 @@ def test_exact_repeat_of_a_row_is_dropped(tmp_path: Path) -> None:
     ("content", "reason"),
     [
         ("", "the file holds no text"),
+        (" \r\n\t\r\n", "the file holds no text"),
         ("id,text\r\n", "the table has a header row but no articles"),
         ("id,text\r\n\r\n,\r\n", "the table has a header row but no articles"),
     ],
@@ -251,6 +252,13 @@ def test_tables_without_articles(tmp_path: Path, content: str, reason: str) -> N
     with pytest.raises(InputFileError) as caught:
         read_article_table(path)
     assert caught.value.reason == reason
+
+
+def test_header_must_be_the_first_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "late.csv", "\r\nid,text\r\na,b\r\n")
+    with pytest.raises(InputFileError) as caught:
+        read_article_table(path)
+    assert str(caught.value) == f"{path}, row 1: the first row must name the columns"
 
 
 def test_very_long_field(tmp_path: Path) -> None:

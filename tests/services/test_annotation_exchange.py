@@ -269,3 +269,18 @@ def test_unknown_article_matched_by_sha_when_ids_differ(
     path.write_text(text, encoding="utf-8", newline="")
     with _second_project(tmp_path, corpus) as second:
         assert import_annotations(second, path).added == 5
+
+
+def test_row_numbers_count_blank_lines_and_multiline_records(
+    coded: Project, corpus: Path, tmp_path: Path
+) -> None:
+    """Row numbers are those of the CSV reader: header 1, one per record, blank lines too."""
+    lines = _corrupt(_export(coded), 3, {"text": "wrong"}).split("\r\n")
+    lines.insert(1, "")  # a blank line after the header
+    path = tmp_path / "blank.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    with (
+        _second_project(tmp_path, corpus) as second,
+        pytest.raises(InputFileError, match="row 6: text does not match"),
+    ):
+        import_annotations(second, path)

@@ -1,7 +1,7 @@
 """Initial schema: articles, coders, codebook labels, annotations, coding status.
 
-Times are stored as naive UTC DateTime; framing_app.store.models.UTCDateTime
-tags them on the way out. A migration never imports the live models, which
+Times are ISO 8601 UTC text (framing_app.store.models.UTCDateTime converts).
+A migration never imports the live models, which
 will have moved on by the time an old database is upgraded.
 
 Revision ID: 0001
@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("char_count", sa.Integer(), nullable=False),
         sa.Column("origin", sa.Text(), nullable=False),
-        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.Column("imported_at", sa.String(length=27), nullable=False),
         sa.CheckConstraint("char_count > 0", name=op.f("ck_article_not_empty")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_article")),
         sa.UniqueConstraint("external_id", name=op.f("uq_article_external_id")),
@@ -43,7 +43,7 @@ def upgrade() -> None:
         "coder",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.String(length=27), nullable=False),
         sa.CheckConstraint("name <> ''", name=op.f("ck_coder_name_not_empty")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coder")),
         sa.UniqueConstraint("name", name=op.f("uq_coder_name")),
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("shortcut", sa.String(length=32), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.String(length=27), nullable=False),
         sa.CheckConstraint("name <> ''", name=op.f("ck_label_name_not_empty")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_label")),
         sa.UniqueConstraint("name", name=op.f("uq_label_name")),
@@ -72,8 +72,8 @@ def upgrade() -> None:
         sa.Column("start_offset", sa.Integer(), nullable=False),
         sa.Column("end_offset", sa.Integer(), nullable=False),
         sa.Column("memo", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.String(length=27), nullable=False),
+        sa.Column("updated_at", sa.String(length=27), nullable=False),
         sa.CheckConstraint("start_offset < end_offset", name=op.f("ck_annotation_span_not_empty")),
         sa.CheckConstraint("start_offset >= 0", name=op.f("ck_annotation_start_not_negative")),
         sa.ForeignKeyConstraint(
@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column("coder_id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.String(length=27), nullable=False),
         sa.CheckConstraint(
             "status IN ('not-started', 'in-progress', 'done')",
             name=op.f("ck_coding_status_known_status"),
