@@ -1,46 +1,112 @@
-"""Starting the GUI (a placeholder window until the coding workbench lands)."""
+"""Starting the coding window: project, coder, first-run help."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from framing_app import __version__
 from framing_app.core.errors import FramingError
-from framing_app.services.articles import list_articles
+from framing_app.gui.main_window import MainWindow, remember_project
+from framing_app.services import articles, coders
 from framing_app.services.project import Project
 
+ORGANISATION = "framing-app"
 
-class PlaceholderWindow(QMainWindow):
-    """Shows which project is open and how many articles it holds."""
 
-    def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.setWindowTitle(f"framing-app {__version__} — {project.location}")
-        count = len(list_articles(project))
-        text = QLabel(
-            f"<h2>framing-app</h2><p>Project: {project.location}</p>"
-            f"<p>{count} article(s). The coding window is under construction; "
-            "use the <code>framing-app</code> commands meanwhile.</p>"
+def app_settings() -> QSettings:
+    """The person's settings (window layout, last project and coder): not project data."""
+    return QSettings(ORGANISATION, "framing-app")
+
+
+def ask_coder(parent: QWidget | None, project: Project) -> str | None:
+    """Ask who is coding, offering the project's coders; None if the person cancels."""
+    known = [c.name for c in coders.list_coders(project)]
+    while True:
+        name, ok = QInputDialog.getItem(
+            parent,
+            "Who is coding?",
+            "Your name as a coder (it is stored with every annotation you make):",
+            known,
+            0,
+            True,
         )
-        text.setMargin(24)
-        text.setWordWrap(True)
-        self.setCentralWidget(text)
-        self.resize(720, 320)
+        if not ok:
+            return None
+        if name.strip():
+            return name.strip()
+
+
+def offer_first_articles(window: MainWindow) -> None:
+    """On an empty project, offer to import files or open the sample articles."""
+    if articles.list_articles(window.project):
+        return
+    box = QMessageBox(window)
+    box.setWindowTitle("An empty project")
+    box.setText("This project has no articles yet.")
+    box.setInformativeText(
+        "Import your own files (.txt, .md, .html, .docx, .csv), or open the two sample "
+        "news articles to try coding right away."
+    )
+    files = box.addButton("Import files…", QMessageBox.ButtonRole.AcceptRole)
+    sample = box.addButton("Open sample articles", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is files:
+        window.import_files()
+    elif box.clickedButton() is sample:
+        window.import_sample()
+
+
+class Launcher:
+    """Keeps one main window open and can replace it with another project's."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+        self.window: MainWindow | None = None
+
+    def open(self, path: Path | None = None, url: str | None = None) -> bool:
+        try:
+            project = Project.open(path=path, url=url)
+        except FramingError as error:
+            QMessageBox.critical(self.window, "framing-app", str(error))
+            return False
+        coder = self.settings.value(f"coder/{project.location}")
+        if not coder:
+            coder = ask_coder(self.window, project)
+            if coder is None:
+                project.close()
+                return False
+        old = self.window
+        self.window = MainWindow(project, str(coder), self.settings, open_project=self.open)
+        remember_project(self.settings, project.location)
+        self.window.show()
+        if old is not None:
+            old.close()
+            old.project.close()
+        offer_first_articles(self.window)
+        return True
 
 
 def run_gui(project_path: Path | None = None, db_url: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    try:
-        project = Project.open(path=project_path, url=db_url)
-    except FramingError as error:
-        QMessageBox.critical(None, "framing-app", str(error))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("framing-app")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANISATION)
+    settings = app_settings()
+    if project_path is None and db_url is None:
+        last = settings.value("projects/last")
+        if last and Path(str(last)).exists():
+            project_path = Path(str(last))
+    launcher = Launcher(settings)
+    if not launcher.open(project_path, db_url):
         return 1
-    window = PlaceholderWindow(project)
-    window.show()
     try:
         return app.exec()
     finally:
-        project.close()
+        if launcher.window is not None:
+            launcher.window.project.close()

@@ -180,3 +180,53 @@ def _info(session: Session, row: Annotation, text: str | None = None) -> Annotat
         row.created_at,
         row.updated_at,
     )
+
+
+def get_annotation(project: Project, annotation_id: int) -> AnnotationInfo:
+    with project.db.read() as session:
+        return _info(session, _annotation(session, annotation_id))
+
+
+def restore_annotation(project: Project, info: AnnotationInfo) -> AnnotationInfo:
+    """Put back an annotation removed by :func:`delete_annotation` (undo of a delete).
+
+    It keeps its times and, when still free, its id, so that other undo steps
+    that name it keep working; the returned info says which id it has.
+    """
+    with project.db.write() as session:
+        coder = ensure_coder(session, info.coder)
+        label = label_by_name(session, info.label)
+        free = session.get(Annotation, info.id) is None
+        row = Annotation(
+            id=info.id if free else None,
+            article_id=info.article_id,
+            coder_id=coder.id,
+            label_id=label.id,
+            start=info.start,
+            end=info.end,
+            memo=info.memo,
+            created_at=info.created_at,
+            updated_at=info.updated_at,
+        )
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ConflictError(
+                "the coder already has an annotation with this label on this exact span"
+            ) from None
+        return _info(session, row)
+
+
+def update_annotation(
+    project: Project, annotation_id: int, *, label: str, memo: str, start: int, end: int
+) -> AnnotationInfo:
+    """Set label, memo and span at once, in one transaction (undo/redo of an edit)."""
+    with project.db.write() as session:
+        row = _annotation(session, annotation_id)
+        length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
+        check_span(start, end, length or 0)
+        row.label_id = label_by_name(session, label).id
+        row.memo = memo
+        row.start, row.end = start, end
+        return _touched(session, row)

@@ -1,7 +1,6 @@
 """Article tables (.csv, .tsv; RFC 4180 quoting): one article per row."""
 
 # Typographic quotes and dashes and non-Latin letters are what these tests are about.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

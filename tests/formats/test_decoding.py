@@ -1,7 +1,7 @@
 """Deciding the encoding of an article file: BOMs, UTF-8, legacy code pages, binary files."""
 
 # Typographic quotes and dashes and non-Latin letters are what these tests are about.
-# ruff: noqa: RUF001, RUF003
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 

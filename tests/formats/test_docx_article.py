@@ -1,7 +1,6 @@
 """Word (.docx) articles built with python-docx and read back."""
 
 # Typographic quotes and dashes and non-Latin letters are what these tests are about.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """HTML articles: readable text, title, metadata and the page's declared encoding."""
 
 # Typographic quotes and dashes and non-Latin letters are what these tests are about.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

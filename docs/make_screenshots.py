@@ -1,0 +1,137 @@
+"""Render the README's screenshots from the real application, offscreen.
+
+Run from the repository: ``python docs/make_screenshots.py`` (writes
+``docs/screenshots/*.png``). It builds a throw-away project with the bundled
+sample articles, codes a few passages as two coders, and photographs the
+main window, the codebook editor and the import progress dialog.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from framing_app.gui.codebook_editor import CodebookEditor
+from framing_app.gui.file_jobs import import_articles_interactive
+from framing_app.gui.main_window import MainWindow
+from framing_app.services import tagging
+from framing_app.services.article_import import import_articles
+from framing_app.services.articles import get_article
+from framing_app.services.project import Project
+from framing_app.services.sample_corpus import sample_folder
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+NPR = "2011-04-26_npr_china-us-human-rights-talks"
+CODING = [
+    (
+        "alice",
+        "sovereignty",
+        "We oppose any country using human rights issues as an excuse to "
+        "interfere in China's domestic affairs.",
+    ),
+    ("alice", "universal rights", "human rights issues"),
+    (
+        "alice",
+        "sovereignty",
+        "the two sides can enhance mutual understanding on a basis of equality and mutual respect",
+    ),
+    (
+        "alice",
+        "double standards",
+        "accused the U.S. of having double standards when it comes to human rights",
+    ),
+    (
+        "alice",
+        "universal rights",
+        "dozens of people including public-interest lawyers, writers, "
+        "artists, intellectuals and activists have been arbitrarily detained and arrested",
+    ),
+    ("bob", "double standards", "the United States applies double standards"),
+    ("bob", "sovereignty", "excuse to interfere in China's domestic affairs"),
+]
+
+
+def code_sample(project: Project) -> None:
+    text = get_article(project, NPR).text
+    for coder, label, passage in CODING:
+        start = text.index(passage)
+        memo = "Spokesman's standard formula" if label == "sovereignty" and coder == "alice" else ""
+        tagging.annotate(
+            project,
+            coder=coder,
+            article=NPR,
+            label=label,
+            start=start,
+            end=start + len(passage),
+            memo=memo if start < 800 else "",
+        )
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="framing-shots-") as work:
+        folder = Path(work)
+        settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        project = Project.open(path=folder / "sample.sqlite")
+        with sample_folder() as sample:
+            import_articles(project, [sample])
+        code_sample(project)
+
+        window = MainWindow(project, "alice", settings)
+        window.resize(1560, 920)
+        window.show()
+        window.article_list.select_article(get_article(project, NPR).id)
+        window.compare_box.setCurrentText("bob")
+        window._compare_chosen(window.compare_box.currentIndex())
+        selected = tagging.list_annotations(project, NPR, "alice")[3].id
+        window.panel.select_annotation(selected)
+        app.processEvents()
+        window.grab().save(str(OUT / "main-window.png"))
+
+        editor = CodebookEditor(project, window)
+        editor.resize(780, 500)
+        editor.show()
+        app.processEvents()
+        editor.grab().save(str(OUT / "codebook-editor.png"))
+        editor.close()
+
+        # A folder big enough for the progress dialog to show; photographed
+        # at its first update, then cancelled (the project stays unchanged).
+        many = folder / "many"
+        many.mkdir()
+        for n in range(3000):
+            (many / f"article-{n:04d}.txt").write_text(
+                f"Article {n}\n\nHuman rights dialogue, round {n}.\n", encoding="utf-8"
+            )
+        shot: dict[str, bool] = {}
+
+        def photograph() -> None:
+            dialogs = [
+                w for w in app.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()
+            ]
+            if dialogs and dialogs[0].value() > dialogs[0].maximum() // 3 and not shot:
+                dialogs[0].grab().save(str(OUT / "import-progress.png"))
+                shot["done"] = True
+                dialogs[0].cancel()
+            elif not shot:
+                QTimer.singleShot(20, photograph)
+
+        QTimer.singleShot(20, photograph)
+        import_articles_interactive(window, project, [many])
+        window.close()
+        project.close()
+    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

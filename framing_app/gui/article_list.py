@@ -1,0 +1,368 @@
+"""The coding window's left pane: the article list with its filter, status and sort controls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from framing_app.gui.article_list_model import (
+    ANNOTATIONS,
+    SOURCE_DATE,
+    STATUS,
+    TITLE,
+    ArticleListModel,
+)
+from framing_app.services import article_browser
+from framing_app.services.article_browser import ArticleQuery, ArticleSort, StatusFilter
+from framing_app.services.project import Project
+
+# Long enough to let a word be typed without a query per key, short enough
+# to feel immediate.
+FILTER_DELAY_MS = 250
+
+STATUS_CHOICES = (
+    ("All", StatusFilter.ALL),
+    ("Not started", StatusFilter.NOT_STARTED),
+    ("In progress", StatusFilter.IN_PROGRESS),
+    ("Done", StatusFilter.DONE),
+    ("Unfinished", StatusFilter.UNFINISHED),
+)
+SORT_CHOICES = (
+    ("Import order", ArticleSort.IMPORT),
+    ("Title", ArticleSort.TITLE),
+    ("Date", ArticleSort.DATE),
+)
+
+
+class ArticleListPane(QWidget):
+    """Every article of the project for the current coder, filtered and sorted.
+
+    ``article_selected`` is emitted whenever the current article changes to
+    another one, whether the user moved (mouse, keyboard) or
+    :meth:`select_article` did; never twice in a row for the same article.
+    ``progress_changed`` carries :meth:`progress_text` after
+    :meth:`set_coder` and :meth:`refresh`.
+    """
+
+    article_selected = Signal(int)
+    progress_changed = Signal(str)
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project = project
+        self._coder: str | None = None
+        # The article last made current here. It is remembered when a refresh
+        # or a filter hides it, so that "next" still starts from it.
+        self._article_id: int | None = None
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter title and text…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(
+            "Show only articles whose title or text contains these characters (Ctrl+F)"
+        )
+        self.status_box = _combo(STATUS_CHOICES, "Show the articles with this status for you")
+        self.sort_box = _combo(SORT_CHOICES, "Order of the list")
+        self.model = ArticleListModel(project, self)
+        self.view = self._make_view()
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+
+        self._lay_out()
+        self._connect()
+        self.model.set_query(self._query())
+        self._update_placeholder()
+
+    # -- public API -----------------------------------------------------------
+    def set_coder(self, name: str | None) -> None:
+        """List statuses and annotation counts of coder *name* (None: nobody's)."""
+        self._coder = name
+        self._apply_query(reload=True)
+        self.progress_changed.emit(self.progress_text())
+
+    def refresh(self) -> None:
+        """Re-read the loaded rows and the progress, after tagging, status changes or imports."""
+        self.model.refresh()
+        self._reselect()
+        self._update_placeholder()
+        self.progress_changed.emit(self.progress_text())
+
+    def select_article(self, article_id: int) -> bool:
+        """Make *article_id* the current row, reading windows down to it if needed.
+
+        Returns False, and changes nothing, when the list does not show that
+        article (filtered out, or no such article).
+        """
+        row = self.model.row_of(article_id)
+        if row is None:
+            return False
+        index = self.model.index(row, TITLE)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def current_article_id(self) -> int | None:
+        """The article last made current in the list, even if a filter now hides it."""
+        return self._article_id
+
+    def neighbour(self, forward: bool, unfinished_only: bool) -> int | None:
+        """The article after (or before) the current one in the list's order, or None.
+
+        With *unfinished_only*, done articles are skipped and a forward search
+        that reaches the end starts again from the top; without a current
+        article, forward gives the first one.
+        """
+        return article_browser.neighbour(
+            self._project,
+            self.model.query(),
+            self._article_id,
+            forward=forward,
+            unfinished_only=unfinished_only,
+        )
+
+    def progress_text(self) -> str:
+        """ "3 of 50 done" for the current coder; "50 articles" when there is no coder."""
+        done, total = article_browser.progress(self._project, self._coder)
+        if self._coder is None:
+            return f"{total:,} article{'' if total == 1 else 's'}"
+        return f"{done:,} of {total:,} done"
+
+    def focus_filter(self) -> None:
+        """Put the keyboard in the filter box with its text selected (for Ctrl+F)."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # -- construction ---------------------------------------------------------
+    def _make_view(self) -> ArticleTable:
+        view = ArticleTable()
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setShowGrid(False)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        view.setTabKeyNavigation(False)  # Tab leaves the list instead of walking its cells
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.verticalHeader().hide()
+        # Uniform row heights: the view never measures rows it has not shown.
+        rows = view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        columns = view.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setTextElideMode(Qt.TextElideMode.ElideRight)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        # The other columns fit their contents, set by _fit_columns rather than
+        # ResizeToContents, which would leave the title no room in a narrow pane.
+        for column in (SOURCE_DATE, STATUS, ANNOTATIONS):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.viewport().installEventFilter(self)
+        return view
+
+    def _lay_out(self) -> None:
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        for text, box in (("&Show:", self.status_box), ("S&ort:", self.sort_box)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            controls.addWidget(label)
+            controls.addWidget(box)
+            controls.addSpacing(8)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.filter_edit)
+        layout.addLayout(controls)
+        layout.addWidget(self.view, 1)
+        QWidget.setTabOrder(self.filter_edit, self.status_box)
+        QWidget.setTabOrder(self.status_box, self.sort_box)
+        QWidget.setTabOrder(self.sort_box, self.view)
+
+    def _connect(self) -> None:
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.filter_edit.returnPressed.connect(self._filter_now)
+        self._filter_timer.timeout.connect(self._apply_query)
+        self.status_box.currentIndexChanged.connect(lambda _i: self._apply_query())
+        self.sort_box.currentIndexChanged.connect(lambda _i: self._apply_query())
+        selection = self.view.selectionModel()
+        selection.currentRowChanged.connect(lambda _now, _before: self._announce_current())
+        # Space selects the row the focus made current, without moving.
+        selection.selectionChanged.connect(lambda _new, _old: self._announce_current())
+        # A reset brings new rows. Windows appended while scrolling do not
+        # refit: columns jumping under the pointer would be worse than a cut.
+        self.model.modelReset.connect(self._fit_columns)
+
+    # -- reacting -------------------------------------------------------------
+    def _query(self) -> ArticleQuery:
+        return ArticleQuery(
+            coder=self._coder,
+            text=self.filter_edit.text(),
+            status=StatusFilter(self.status_box.currentData()),
+            sort=ArticleSort(self.sort_box.currentData()),
+        )
+
+    def _filter_now(self) -> None:
+        """Enter in the filter: apply it without waiting, and go to the list."""
+        self._apply_query()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _apply_query(self, *, reload: bool = False) -> None:
+        """Show the query the controls describe, if it changed (or on *reload*)."""
+        self._filter_timer.stop()
+        query = self._query()
+        if reload or query != self.model.query():
+            # The list starts again at the top; the current article stays
+            # highlighted when it is among the rows read.
+            self.model.set_query(query)
+            self._reselect()
+        self._update_placeholder()
+
+    def _reselect(self) -> None:
+        """Show the remembered article as current again if it is loaded (no read, no signal)."""
+        if self._article_id is None:
+            return
+        row = self.model.loaded_row(self._article_id)
+        current = self.view.currentIndex()
+        if row is None or (current.isValid() and current.row() == row):
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, TITLE),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their contents, but keep the title at least 45% of the width.
+
+        When that cannot be had, the annotation count gives up the width of
+        its header first, then source and date are cut (elided; the tooltips
+        show them whole), and in a very narrow pane they are hidden.
+        """
+        view = self.view
+        header = view.horizontalHeader()
+        metrics = view.fontMetrics()
+        available = view.viewport().width()
+        content = {
+            column: self._content_width(column) for column in (SOURCE_DATE, STATUS, ANNOTATIONS)
+        }
+        widths = {
+            column: max(width, header.sectionSizeHint(column)) for column, width in content.items()
+        }
+        title_least = int(available * 0.45)
+        if available - sum(widths.values()) < title_least:
+            digits = metrics.horizontalAdvance("0000") + 12
+            widths[ANNOTATIONS] = max(content[ANNOTATIONS], digits)
+        shortfall = title_least - (available - sum(widths.values()))
+        if shortfall > 0:
+            least = metrics.horizontalAdvance("2012-07-15") + 12
+            widths[SOURCE_DATE] = max(least, widths[SOURCE_DATE] - shortfall)
+        title = available - sum(widths.values())
+        hide_source = title < available * 0.35
+        view.setColumnHidden(SOURCE_DATE, hide_source)
+        for column, width in widths.items():
+            if not (hide_source and column == SOURCE_DATE):
+                header.resizeSection(column, width)
+
+    def _content_width(self, column: int) -> int:
+        """The width *column*'s cells ask for, over the rows in sight (or the first 50).
+
+        Not ``sizeHintForColumn``: it measures up to 1,000 rows, 250 ms once
+        thousands are loaded.
+        """
+        view = self.view
+        count = self.model.rowCount()
+        top = max(view.rowAt(0), 0)
+        bottom = view.rowAt(view.viewport().height() - 1)
+        if bottom < 0 or not view.isVisible():
+            bottom = top + 49
+        rows = range(top, min(bottom, count - 1) + 1)
+        return max(
+            (view.sizeHintForIndex(self.model.index(row, column)).width() for row in rows),
+            default=0,
+        )
+
+    def _announce_current(self) -> None:
+        """Emit ``article_selected`` when the current row is a newly chosen article."""
+        # The view makes the first row current, unselected, when it gets the
+        # focus without a current row; that is not the user choosing it.
+        current = self.view.currentIndex()
+        if not current.isValid() or not self.view.selectionModel().isRowSelected(current.row()):
+            return
+        article_id = self.model.article_id(current.row())
+        if article_id != self._article_id:
+            self._article_id = article_id
+            self.article_selected.emit(article_id)
+
+    def _update_placeholder(self) -> None:
+        query = self.model.query()
+        filtered = query.text.strip() or query.status is not StatusFilter.ALL
+        self.view.set_placeholder(
+            "No articles match." if filtered else "No articles yet: import some from the File menu."
+        )
+
+
+class ArticleTable(QTableView):
+    """A table that says why it is empty instead of showing a blank area."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._placeholder = ""
+
+    def placeholder(self) -> str:
+        """The text shown while the table has no rows (whether or not it shows now)."""
+        return self._placeholder
+
+    def showing_placeholder(self) -> bool:
+        model = self.model()
+        return bool(self._placeholder) and model is not None and model.rowCount() == 0
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.showing_placeholder():
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(12, 24, -12, -12)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), self._placeholder)
+        painter.end()
+
+
+def _combo(choices: tuple[tuple[str, str], ...], tip: str) -> QComboBox:
+    box = QComboBox()
+    for text, value in choices:
+        box.addItem(text, value)
+    box.setToolTip(tip)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box

@@ -1,0 +1,249 @@
+"""The article list's item model: windows of rows read from the project as the view scrolls.
+
+The model never holds a session or an ORM object, only the plain
+:class:`ArticleRow` values of the windows loaded so far; the view asks for
+the next window through ``canFetchMore``/``fetchMore`` when the user scrolls
+near the end, so opening a project of 50,000 articles reads 200 rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from framing_app.core.records import CodingStatus
+from framing_app.services.article_browser import (
+    ArticleQuery,
+    ArticleRow,
+    article_rows,
+    row_index,
+)
+from framing_app.services.project import Project
+
+WINDOW = 200  # rows per read
+
+TITLE, SOURCE_DATE, STATUS, ANNOTATIONS = range(4)
+HEADERS = ("Title", "Source · Date", "Status", "Annotations")
+HEADER_TIPS = (
+    "The article's title",
+    "Where and when the article was published",
+    "Your progress on the article",
+    "How many passages you have tagged in the article",
+)
+
+STATUS_WORDS = {
+    CodingStatus.NOT_STARTED: "Not started",
+    CodingStatus.IN_PROGRESS: "In progress",
+    CodingStatus.DONE: "Done",
+}
+# The dot repeats what the word says, for scanning a long list; never alone.
+STATUS_COLORS = {
+    CodingStatus.NOT_STARTED: "#9e9e9e",  # grey
+    CodingStatus.IN_PROGRESS: "#e69f00",  # amber
+    CodingStatus.DONE: "#2e9d4a",  # green
+}
+ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invalid index: the table's parent, never changed
+
+
+class ArticleListModel(QAbstractTableModel):
+    """The rows of one :class:`ArticleQuery`, loaded a window at a time."""
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._project = project
+        self._query = ArticleQuery(coder=None)
+        self._rows: list[ArticleRow] = []
+        self._row_of_id: dict[int, int] = {}
+        self._complete = False  # the last read returned less than it asked for
+        self._dots: dict[CodingStatus, QIcon] = {}
+
+    # -- the query ----------------------------------------------------------
+    def query(self) -> ArticleQuery:
+        return self._query
+
+    def set_query(self, query: ArticleQuery) -> None:
+        """Show *query*'s list from the top: the first window is read now."""
+        self.beginResetModel()
+        self._query = query
+        self._set_rows(article_rows(self._project, query, 0, WINDOW))
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read as many rows as are loaded (statuses, counts, membership may have changed).
+
+        When the same articles come back in the same places only the cells
+        change, so the view keeps its selection and scroll position;
+        otherwise the model is reset and the caller re-selects by id.
+        """
+        wanted = max(len(self._rows), WINDOW)
+        rows = article_rows(self._project, self._query, 0, wanted)
+        if [r.id for r in rows] == [r.id for r in self._rows]:
+            self._rows = rows
+            self._complete = len(rows) < wanted
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(HEADERS) - 1))
+            return
+        self.beginResetModel()
+        self._set_rows(rows, asked=wanted)
+        self.endResetModel()
+
+    # -- rows and ids -------------------------------------------------------
+    def article_id(self, row: int) -> int:
+        """The id of the article in loaded row *row* (IndexError outside them)."""
+        if row < 0:
+            raise IndexError(row)
+        return self._rows[row].id
+
+    def article(self, row: int) -> ArticleRow:
+        """The plain row behind loaded row *row*."""
+        return self._rows[row]
+
+    def loaded_row(self, article_id: int) -> int | None:
+        """The row of *article_id* among the rows already read, without reading more."""
+        return self._row_of_id.get(article_id)
+
+    def row_of(self, article_id: int) -> int | None:
+        """The row of *article_id*, reading the windows up to it if needed; None if not listed."""
+        row = self._row_of_id.get(article_id)
+        if row is not None:
+            return row
+        if self._complete:
+            return None
+        position = row_index(self._project, self._query, article_id)
+        if position is None:
+            return None
+        # Whole windows up to and including the article's, in one read.
+        end = (position // WINDOW + 1) * WINDOW
+        self._append(end - len(self._rows))
+        return self._row_of_id.get(article_id)
+
+    # -- QAbstractItemModel -------------------------------------------------
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not parent.isValid() and not self._complete:
+            self._append(WINDOW)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == ANNOTATIONS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(row, column, self._query.coder)
+        if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
+            return self._dot(row.status)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ANNOTATIONS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ARTICLE_ID_ROLE:
+            return row.id
+        return None
+
+    # -- inside -------------------------------------------------------------
+    def _set_rows(self, rows: list[ArticleRow], asked: int = WINDOW) -> None:
+        self._rows = rows
+        self._row_of_id = {r.id: i for i, r in enumerate(rows)}
+        self._complete = len(rows) < asked
+
+    def _append(self, count: int) -> None:
+        """Read the next *count* rows and insert them at the end."""
+        if count <= 0:
+            return
+        rows = article_rows(self._project, self._query, len(self._rows), count)
+        self._complete = len(rows) < count
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._row_of_id.update((r.id, first + i) for i, r in enumerate(rows))
+        self.endInsertRows()
+
+    def _dot(self, status: CodingStatus) -> QIcon:
+        icon = self._dots.get(status)
+        if icon is None:
+            icon = self._dots[status] = status_dot(STATUS_COLORS[status])
+        return icon
+
+
+def status_dot(color: str, size: int = 10) -> QIcon:
+    """A filled circle of *color* on a transparent square, sharp at 1x and 2x."""
+    icon = QIcon()
+    for scale in (1, 2):
+        pixmap = QPixmap(size * scale, size * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(color).darker(130))
+        painter.setBrush(QColor(color))
+        painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def source_and_date(row: ArticleRow) -> str:
+    """ "Source · date", either part alone, or "" when the article has neither."""
+    return " · ".join(part for part in (row.source, row.published) if part)
+
+
+def _display(row: ArticleRow, column: int) -> object:
+    if column == TITLE:
+        return row.title
+    if column == SOURCE_DATE:
+        return source_and_date(row)
+    if column == STATUS:
+        return STATUS_WORDS[row.status]
+    if column == ANNOTATIONS:
+        return row.annotations
+    return None
+
+
+def _tooltip(row: ArticleRow, column: int, coder: str | None) -> str | None:
+    if column == TITLE:
+        lines = [row.title, source_and_date(row), f"id: {row.external_id}"]
+        return "\n".join(line for line in lines if line)
+    if column == SOURCE_DATE:
+        return source_and_date(row) or "No source or date"
+    if column == ANNOTATIONS and coder:
+        plural = "" if row.annotations == 1 else "s"
+        return f"{row.annotations} annotation{plural} by {coder}"
+    return None

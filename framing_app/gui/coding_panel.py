@@ -1,0 +1,226 @@
+"""The coding panel: the codebook to tag with, and this article's annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from framing_app.services.codebook import LabelInfo
+from framing_app.services.tagging import AnnotationInfo
+
+
+def swatch(color: str, size: int = 14) -> QIcon:
+    """A square of *color* with a thin dark border (visible on any background)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(color).darker(160))
+    painter.setBrush(QColor(color))
+    painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def excerpt(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+class CodingPanel(QWidget):
+    """Label buttons (click, or press the shortcut in the reader) and the annotation list.
+
+    The panel shows plain values and emits what the coder asked for; the
+    main window turns requests into undoable commands.
+    """
+
+    label_chosen = Signal(str)
+    annotation_selected = Signal(int)  # -1 when none
+    relabel_requested = Signal(int, str)
+    memo_edited = Signal(int, str)
+    span_to_selection_requested = Signal(int)
+    delete_requested = Signal(int)
+    mark_done_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._labels: list[LabelInfo] = []
+        self._annotations: list[AnnotationInfo] = []
+
+        self.codebook_box = QGroupBox("Codebook")
+        self._buttons_layout = QVBoxLayout(self.codebook_box)
+        self._buttons_layout.setSpacing(4)
+        self.definitions_toggle = QToolButton()
+        self.definitions_toggle.setText("Show definitions")
+        self.definitions_toggle.setCheckable(True)
+        self.definitions_toggle.setAutoRaise(True)
+        self.definitions_toggle.toggled.connect(self._show_definitions)
+        self._definition_labels: list[QLabel] = []
+        self.label_buttons: list[QPushButton] = []
+
+        self.annotations_box = QGroupBox("Annotations")
+        self.annotation_list = QListWidget()
+        self.annotation_list.setWordWrap(True)
+        self.annotation_list.setIconSize(QSize(12, 12))
+        self.annotation_list.setSpacing(2)
+        self.annotation_list.currentRowChanged.connect(self._current_changed)
+        self.relabel_box = QComboBox()
+        self.relabel_box.setToolTip("Change the label of the selected annotation")
+        self.relabel_box.activated.connect(self._relabel)
+        self.memo_edit = QLineEdit()
+        self.memo_edit.setPlaceholderText("Memo for the selected annotation…")
+        self.memo_edit.editingFinished.connect(self._memo_done)
+        self.span_button = QPushButton("Span ← selection")
+        self.span_button.setToolTip(
+            "Set the selected annotation's span to the text selected in the reader"
+        )
+        self.span_button.clicked.connect(self._span)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected annotation (Del)")
+        self.delete_button.clicked.connect(self._delete)
+        label_row = QHBoxLayout()
+        label_row.addWidget(QLabel("Label:"))
+        label_row.addWidget(self.relabel_box, 1)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.span_button, 1)
+        edit_row.addWidget(self.delete_button)
+        annotations_layout = QVBoxLayout(self.annotations_box)
+        annotations_layout.addWidget(self.annotation_list, 1)
+        annotations_layout.addLayout(label_row)
+        annotations_layout.addWidget(self.memo_edit)
+        annotations_layout.addLayout(edit_row)
+
+        self.mark_done_button = QPushButton("Mark done and go to next  (Ctrl+Return)")
+        self.mark_done_button.clicked.connect(self.mark_done_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.codebook_box)
+        layout.addWidget(self.annotations_box, 1)
+        layout.addWidget(self.mark_done_button)
+        self._update_edit_controls()
+
+    # -- codebook -----------------------------------------------------------
+    def set_labels(self, labels: Sequence[LabelInfo]) -> None:
+        """Show the labels a coder can tag with (archived ones are left out)."""
+        self._labels = [label for label in labels if not label.archived]
+        while self._buttons_layout.count():
+            item = self._buttons_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.label_buttons, self._definition_labels = [], []
+        for label in self._labels:
+            shortcut = label.shortcut or " "
+            button = QPushButton(f"{shortcut}   {label.name}")
+            button.setIcon(swatch(label.color, 16))
+            button.setToolTip(f"<b>{label.name}</b><p>{label.definition}</p>")
+            button.setStyleSheet("text-align: left; padding: 5px 8px;")
+            button.setFocusPolicy(
+                Qt.FocusPolicy.NoFocus
+            )  # keep focus (and selection) in the reader
+            button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
+            self._buttons_layout.addWidget(button)
+            self.label_buttons.append(button)
+            definition = QLabel(label.definition)
+            definition.setWordWrap(True)
+            definition.setStyleSheet("color: palette(dark); margin: 0 0 6px 24px;")
+            definition.setVisible(self.definitions_toggle.isChecked())
+            definition.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            self._buttons_layout.addWidget(definition)
+            self._definition_labels.append(definition)
+        self._buttons_layout.addWidget(self.definitions_toggle, 0, Qt.AlignmentFlag.AlignRight)
+        self.relabel_box.clear()
+        for label in self._labels:
+            self.relabel_box.addItem(swatch(label.color), label.name)
+
+    def _show_definitions(self, shown: bool) -> None:
+        self.definitions_toggle.setText("Hide definitions" if shown else "Show definitions")
+        for definition in self._definition_labels:
+            definition.setVisible(shown)
+
+    # -- annotations --------------------------------------------------------
+    def set_annotations(
+        self, annotations: Sequence[AnnotationInfo], colors: dict[str, str]
+    ) -> None:
+        """List this article's annotations of the current coder, keeping the selection."""
+        keep = self.selected_annotation()
+        self._annotations = list(annotations)
+        self.annotation_list.blockSignals(True)
+        self.annotation_list.clear()
+        for info in self._annotations:
+            memo = f"\n✎ {excerpt(info.memo, 70)}" if info.memo else ""
+            item = QListWidgetItem(
+                swatch(colors.get(info.label, "#999999")),
+                f"{info.label}  ·  {info.start}–{info.end}\n“{excerpt(info.text)}”{memo}",
+            )
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setToolTip(info.text)
+            self.annotation_list.addItem(item)
+        self.annotations_box.setTitle(f"Annotations ({len(self._annotations)})")
+        self.annotation_list.blockSignals(False)
+        self.select_annotation(keep, emit=False)
+
+    def selected_annotation(self) -> int | None:
+        item = self.annotation_list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_annotation(self, annotation_id: int | None, *, emit: bool = True) -> None:
+        row = next((i for i, info in enumerate(self._annotations) if info.id == annotation_id), -1)
+        self.annotation_list.blockSignals(not emit)
+        self.annotation_list.setCurrentRow(row)
+        self.annotation_list.blockSignals(False)
+        self._update_edit_controls()
+
+    def _current_info(self) -> AnnotationInfo | None:
+        row = self.annotation_list.currentRow()
+        return self._annotations[row] if 0 <= row < len(self._annotations) else None
+
+    def _current_changed(self, _row: int) -> None:
+        self._update_edit_controls()
+        info = self._current_info()
+        self.annotation_selected.emit(info.id if info is not None else -1)
+
+    def _update_edit_controls(self) -> None:
+        info = self._current_info()
+        for widget in (self.relabel_box, self.memo_edit, self.span_button, self.delete_button):
+            widget.setEnabled(info is not None)
+        self.memo_edit.setText(info.memo if info is not None else "")
+        if info is not None:
+            self.relabel_box.setCurrentIndex(self.relabel_box.findText(info.label))
+
+    def _relabel(self, index: int) -> None:
+        info = self._current_info()
+        name = self.relabel_box.itemText(index)
+        if info is not None and name and name != info.label:
+            self.relabel_requested.emit(info.id, name)
+
+    def _memo_done(self) -> None:
+        info = self._current_info()
+        if info is not None and self.memo_edit.text() != info.memo:
+            self.memo_edited.emit(info.id, self.memo_edit.text())
+
+    def _span(self) -> None:
+        info = self._current_info()
+        if info is not None:
+            self.span_to_selection_requested.emit(info.id)
+
+    def _delete(self) -> None:
+        info = self._current_info()
+        if info is not None:
+            self.delete_requested.emit(info.id)

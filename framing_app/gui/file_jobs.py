@@ -1,0 +1,170 @@
+"""The GUI's file use cases: import and export behind a progress dialog, then a message.
+
+Each function takes paths the caller has already chosen (the main window
+owns the file dialogs), runs the service off the GUI thread with
+:func:`~framing_app.gui.background.run_with_progress`, and tells the user
+how it went: a short information message on success, an error dialog with
+the service's one-line message (which names the file, the row and the
+reason) on failure, nothing on cancel. They return the service's result, or
+None when nothing was done. Services are all or nothing, so after a failure
+or a cancel the project is exactly as it was, and the messages say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtWidgets import QWidget
+
+from framing_app.gui.background import Outcome, run_with_progress, show_error, show_information
+from framing_app.services.annotation_export import export_annotations_to_file
+from framing_app.services.annotation_import import AnnotationImportReport, import_annotations
+from framing_app.services.article_import import ArticleImportReport, import_articles
+from framing_app.services.progress import CancelCheck, ProgressCallback
+from framing_app.services.project import Project
+
+T = TypeVar("T")
+
+# The services name their phases with one plain word; the dialog says what
+# is being counted.
+_ARTICLE_PHASES = {"reading": "reading files", "saving": "saving articles"}
+_ANNOTATION_IMPORT_PHASES = {"saving": "saving annotations"}
+_EXPORT_PHASES = {"exporting": "writing annotations"}
+
+
+def import_articles_interactive(
+    parent: QWidget, project: Project, paths: list[Path]
+) -> ArticleImportReport | None:
+    """Import the articles in *paths* (files and folders) with progress; None unless it succeeded.
+
+    On success an information message gives the counts of articles, files
+    and duplicates.
+    """
+
+    def work(progress: ProgressCallback, should_cancel: CancelCheck) -> ArticleImportReport:
+        return import_articles(
+            project,
+            paths,
+            progress=_renamed_phases(progress, _ARTICLE_PHASES),
+            should_cancel=should_cancel,
+        )
+
+    outcome = run_with_progress(parent, "Import articles", _importing_label(paths), work)
+    report = _settled(parent, project, "Import failed", "Nothing was imported", outcome)
+    if report is not None:
+        show_information(
+            parent,
+            "Import finished",
+            f"Imported {_count(len(report.added), 'article')} from "
+            f"{_count(report.files, 'file')}; "
+            f"{_count(len(report.duplicates), 'duplicate')} skipped.",
+        )
+    return report
+
+
+def import_annotations_interactive(
+    parent: QWidget, project: Project, path: Path
+) -> AnnotationImportReport | None:
+    """Merge the annotation CSV *path* into the project with progress; None unless it succeeded.
+
+    On success an information message gives the counts, and the coders and
+    labels the file brought in.
+    """
+
+    def work(progress: ProgressCallback, should_cancel: CancelCheck) -> AnnotationImportReport:
+        return import_annotations(
+            project,
+            path,
+            progress=_renamed_phases(progress, _ANNOTATION_IMPORT_PHASES),
+            should_cancel=should_cancel,
+        )
+
+    label = f"Importing annotations from {path.name}"
+    outcome = run_with_progress(parent, "Import annotations", label, work)
+    report = _settled(parent, project, "Import failed", "Nothing was imported", outcome)
+    if report is not None:
+        news = [
+            f"New {what}: {', '.join(names)}."
+            for what, names in (("coders", report.new_coders), ("labels", report.new_labels))
+            if names
+        ]
+        show_information(
+            parent,
+            "Import finished",
+            f"Imported {_count(report.added, 'annotation')} from {path.name}; "
+            f"{_count(report.duplicates, 'duplicate')} skipped.",
+            detail=" ".join(news),
+        )
+    return report
+
+
+def export_annotations_interactive(
+    parent: QWidget,
+    project: Project,
+    path: Path,
+    *,
+    excel: bool,
+    coders: list[str] | None = None,
+) -> int | None:
+    """Export the annotations (of *coders*, if given) to the CSV *path*; the row count, or None.
+
+    *excel* writes the spreadsheet flavour. The file is replaced only when
+    complete, so a failed or cancelled export leaves any older file intact.
+    """
+
+    def work(progress: ProgressCallback, should_cancel: CancelCheck) -> int:
+        return export_annotations_to_file(
+            project,
+            path,
+            coders=coders,
+            excel=excel,
+            progress=_renamed_phases(progress, _EXPORT_PHASES),
+            should_cancel=should_cancel,
+        )
+
+    label = f"Exporting annotations to {path.name}"
+    outcome = run_with_progress(parent, "Export annotations", label, work)
+    count = _settled(parent, project, "Export failed", "No file was written", outcome)
+    if count is not None:
+        show_information(
+            parent, "Export finished", f"Exported {_count(count, 'annotation')} to {path}."
+        )
+    return count
+
+
+def _settled(
+    parent: QWidget, project: Project, title: str, consequence: str, outcome: Outcome[T]
+) -> T | None:
+    """The outcome's value; after an error, shows it (naming the project too) and returns None."""
+    if outcome.error is not None:
+        # The service's message names the input file; a storage failure
+        # ("database is locked") does not name the project, so say which.
+        show_error(
+            parent,
+            title,
+            outcome.error,
+            detail=f"{consequence}; the project {project.location} is unchanged.",
+        )
+        return None
+    return outcome.value
+
+
+def _renamed_phases(progress: ProgressCallback, names: Mapping[str, str]) -> ProgressCallback:
+    """*progress*, with the service's phase words replaced by what the user sees counted."""
+
+    def renamed(done: int, total: int, phase: str) -> None:
+        progress(done, total, names.get(phase, phase))
+
+    return renamed
+
+
+def _importing_label(paths: list[Path]) -> str:
+    if len(paths) == 1:
+        return f"Importing articles from {paths[0].name or paths[0]}"
+    return f"Importing articles from {len(paths):,} files and folders"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -1,0 +1,599 @@
+"""The coding workbench: article list, reader, coding panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolBar,
+)
+
+from framing_app import __version__
+from framing_app.core.errors import FramingError
+from framing_app.core.records import CodingStatus
+from framing_app.core.spans import snap_to_words
+from framing_app.gui.article_list import ArticleListPane
+from framing_app.gui.background import show_error
+from framing_app.gui.codebook_editor import CodebookEditor
+from framing_app.gui.coding_panel import CodingPanel
+from framing_app.gui.file_jobs import (
+    export_annotations_interactive,
+    import_annotations_interactive,
+    import_articles_interactive,
+)
+from framing_app.gui.reader import Highlight, ReaderPane
+from framing_app.gui.undo_commands import DeleteCommand, EditCommand, TagCommand, push_done
+from framing_app.services import articles, codebook, coders, coding_status, tagging
+from framing_app.services.project import Project
+from framing_app.services.sample_corpus import sample_folder
+from framing_app.services.tagging import AnnotationInfo
+
+DEFAULT_FONT_POINTS = 13.0
+
+
+class MainWindow(QMainWindow):
+    """One open project, coded by one coder at a time."""
+
+    def __init__(
+        self,
+        project: Project,
+        coder: str,
+        settings: QSettings,
+        open_project: Callable[[Path], object] | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coders.add_coder(project, coder).name
+        self.settings = settings
+        self._open_project = open_project
+        self.article_id: int | None = None
+        self.compare_coder: str | None = None
+        self.undo_stack = QUndoStack(self)
+        self._label_colors: dict[str, str] = {}
+        self._label_shortcuts: list[QShortcut] = []
+
+        self.article_list = ArticleListPane(project, self)
+        self.reader = ReaderPane(self)
+        self.panel = CodingPanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.article_list)
+        self.splitter.addWidget(self.reader)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([400, 720, 360])
+        self.setCentralWidget(self.splitter)
+        self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.progress_label)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._connect()
+        self.reload_codebook()
+        self.article_list.set_coder(self.coder)
+        self._restore_settings()
+        self._update_title()
+        if not self.article_list.select_article(self._first_article()):
+            # No article remembered: start where there is work left.
+            first = self.article_list.neighbour(forward=True, unfinished_only=True)
+            if first is None or not self.article_list.select_article(first):
+                self.reader.clear(
+                    "No articles yet: File ▸ Import articles…, or File ▸ Open sample articles."
+                )
+
+    # -- construction -------------------------------------------------------
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New project…", self.new_project, QKeySequence.StandardKey.New)
+        self._action(
+            file_menu, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open
+        )
+        self.recent_menu = file_menu.addMenu("Recent projects")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import articles…", self.import_files, "Ctrl+I")
+        self._action(file_menu, "Import a &folder of articles…", self.import_folder)
+        self._action(file_menu, "Open the &sample articles", self.import_sample)
+        file_menu.addSeparator()
+        self._action(
+            file_menu, "&Export annotations (CSV)…", lambda: self.export(excel=False), "Ctrl+E"
+        )
+        self._action(file_menu, "Export annotations for E&xcel…", lambda: self.export(excel=True))
+        self._action(file_menu, "Import &another coder's annotations…", self.import_annotations)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self.delete_action = self._action(
+            edit_menu,
+            "&Delete selected annotation",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
+        )
+        self.snap_action = QAction("&Snap selections to whole words", self, checkable=True)
+        edit_menu.addAction(self.snap_action)
+
+        coding_menu = bar.addMenu("&Coding")
+        self._action(
+            coding_menu, "Mark &done and go to next", self.mark_done_and_next, "Ctrl+Return"
+        )
+        self._action(coding_menu, "&Next article", lambda: self.go(forward=True), "Ctrl+PgDown")
+        self._action(coding_menu, "&Previous article", lambda: self.go(forward=False), "Ctrl+PgUp")
+        self._action(
+            coding_menu,
+            "Next &unfinished article",
+            lambda: self.go(True, unfinished=True),
+            "Ctrl+U",
+        )
+        status_menu = coding_menu.addMenu("Set &status")
+        for status in CodingStatus:
+            status_menu.addAction(
+                status.value.replace("-", " ").capitalize(),
+                partial(self.set_status, status),
+            )
+        coding_menu.addSeparator()
+        self._action(
+            coding_menu,
+            "&Find articles…",
+            self.article_list.focus_filter,
+            QKeySequence.StandardKey.Find,
+        )
+
+        view_menu = bar.addMenu("&View")
+        self._action(
+            view_menu, "&Larger text", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn
+        )
+        self._action(
+            view_menu, "&Smaller text", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut
+        )
+
+        codebook_menu = bar.addMenu("Code&book")
+        self._action(codebook_menu, "&Edit codebook…", self.edit_codebook, "Ctrl+Shift+B")
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Coder", self)
+        toolbar.setObjectName("coder-toolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Coder: "))
+        self.coder_box = QComboBox()
+        self.coder_box.setMinimumContentsLength(14)
+        self.coder_box.activated.connect(self._coder_chosen)
+        toolbar.addWidget(self.coder_box)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Compare with: "))
+        self.compare_box = QComboBox()
+        self.compare_box.setMinimumContentsLength(14)
+        self.compare_box.setToolTip("Show another coder's annotations as dashed lines (read-only)")
+        self.compare_box.activated.connect(self._compare_chosen)
+        toolbar.addWidget(self.compare_box)
+        self.addToolBar(toolbar)
+        self._fill_coder_boxes()
+
+    def _connect(self) -> None:
+        self.article_list.article_selected.connect(self.show_article)
+        self.article_list.progress_changed.connect(self.progress_label.setText)
+        self.panel.label_chosen.connect(self.tag)
+        self.panel.annotation_selected.connect(self._annotation_selected)
+        self.panel.relabel_requested.connect(self.relabel)
+        self.panel.memo_edited.connect(self.set_memo)
+        self.panel.span_to_selection_requested.connect(self.span_to_selection)
+        self.panel.delete_requested.connect(self.delete_annotation)
+        self.panel.mark_done_requested.connect(self.mark_done_and_next)
+        self.reader.view.annotation_clicked.connect(self._annotation_clicked)
+
+    # -- settings -----------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        sizes = self.settings.value("window/splitter")
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+        self.snap_action.setChecked(
+            str(self.settings.value("coding/snap_words", "false")).lower() == "true"
+        )
+        try:
+            self.font_points = float(str(self.settings.value("reader/font_points")))
+        except ValueError:
+            self.font_points = DEFAULT_FONT_POINTS
+        self.reader.set_font_size(self.font_points)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("coding/snap_words", self.snap_action.isChecked())
+        self.settings.setValue("reader/font_points", self.font_points)
+        self.settings.setValue(f"coder/{self.project.location}", self.coder)
+        if self.article_id is not None:
+            self.settings.setValue(f"article/{self.project.location}", self.article_id)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)
+
+    def _first_article(self) -> int:
+        last = self.settings.value(f"article/{self.project.location}")
+        return int(last) if last is not None else -1
+
+    # -- coders -------------------------------------------------------------
+    def _fill_coder_boxes(self) -> None:
+        names = [c.name for c in coders.list_coders(self.project)]
+        self.coder_box.blockSignals(True)
+        self.coder_box.clear()
+        self.coder_box.addItems(names)
+        self.coder_box.addItem("New coder…")
+        self.coder_box.setCurrentText(self.coder)
+        self.coder_box.blockSignals(False)
+        self.compare_box.blockSignals(True)
+        self.compare_box.clear()
+        self.compare_box.addItem("(nobody)")
+        self.compare_box.addItems([n for n in names if n != self.coder])
+        self.compare_box.setCurrentText(self.compare_coder or "(nobody)")
+        self.compare_box.blockSignals(False)
+
+    def _coder_chosen(self, index: int) -> None:
+        name = self.coder_box.itemText(index)
+        if index == self.coder_box.count() - 1:
+            name, ok = QInputDialog.getText(self, "New coder", "Name of the new coder:")
+            if not ok or not name.strip():
+                self.coder_box.setCurrentText(self.coder)
+                return
+        self.switch_coder(name)
+
+    def switch_coder(self, name: str) -> None:
+        """Code as *name* (created if new); the undo history belongs to the previous coder."""
+        try:
+            self.coder = coders.add_coder(self.project, name).name
+        except FramingError as error:
+            show_error(self, "Coder", str(error))
+            return
+        self.undo_stack.clear()
+        if self.compare_coder == self.coder:
+            self.compare_coder = None
+        self._fill_coder_boxes()
+        self.article_list.set_coder(self.coder)
+        self._update_title()
+        self.refresh_annotations()
+
+    def _compare_chosen(self, index: int) -> None:
+        self.compare_coder = None if index == 0 else self.compare_box.itemText(index)
+        self.refresh_annotations()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.coder} — {self.project.location} — framing-app {__version__}")
+
+    # -- codebook -----------------------------------------------------------
+    def reload_codebook(self) -> None:
+        labels = codebook.list_labels(self.project)
+        self._label_colors = {label.name: label.color for label in labels}
+        self.panel.set_labels(labels)
+        for shortcut in self._label_shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._label_shortcuts = []
+        for label in labels:
+            if label.archived or not label.shortcut:
+                continue
+            # Shortcuts live on the reader: typing a digit in the memo field or
+            # the filter box must not tag anything.
+            shortcut = QShortcut(QKeySequence(label.shortcut), self.reader.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda name=label.name: self.tag(name))
+            self._label_shortcuts.append(shortcut)
+        self.refresh_annotations()
+
+    def edit_codebook(self) -> None:
+        editor = CodebookEditor(self.project, self)
+        editor.codebook_changed.connect(self.reload_codebook)
+        editor.exec()
+        self.reload_codebook()
+
+    # -- showing an article -------------------------------------------------
+    def show_article(self, article_id: int) -> None:
+        try:
+            article = articles.get_article(self.project, article_id)
+        except FramingError as error:
+            show_error(self, "Article", str(error))
+            return
+        self.article_id = article.id
+        meta = " · ".join(
+            part
+            for part in (
+                article.source,
+                article.published,
+                article.external_id,
+                f"{len(article.text):,} characters",
+            )
+            if part
+        )
+        self.reader.show_article(article.title, meta, article.text)
+        self.refresh_annotations()
+
+    def refresh_annotations(self, select: int | None = None) -> None:
+        """Re-read this article's annotations and repaint (after any change)."""
+        if self.article_id is None:
+            return
+        everyone = tagging.list_annotations(self.project, self.article_id)
+        mine = [a for a in everyone if a.coder == self.coder]
+        others = [a for a in everyone if a.coder == self.compare_coder]
+        self.reader.view.set_highlights(
+            [self._highlight(a) for a in mine], [self._highlight(a) for a in others]
+        )
+        self.panel.set_annotations(mine, self._label_colors)
+        if select is not None:
+            self.panel.select_annotation(select, emit=False)
+            self.reader.view.select_annotation(select, scroll=False)
+
+    def _highlight(self, info: AnnotationInfo) -> Highlight:
+        return Highlight(
+            info.id,
+            info.start,
+            info.end,
+            self._label_colors.get(info.label, "#999999"),
+            info.label,
+            info.coder,
+            info.memo,
+        )
+
+    def _annotation_selected(self, annotation_id: int) -> None:
+        self.reader.view.select_annotation(annotation_id if annotation_id >= 0 else None)
+
+    def _annotation_clicked(self, annotation_id: int) -> None:
+        self.panel.select_annotation(annotation_id, emit=False)
+        self.reader.view.select_annotation(annotation_id, scroll=False)
+
+    def _changed(self, article_id: int, annotation_id: int | None) -> None:
+        """After an undo/redo: show the article it concerned, and the annotation."""
+        if article_id != self.article_id:
+            self.article_list.select_article(article_id)
+            if article_id != self.article_id:
+                self.show_article(article_id)
+        self.refresh_annotations(select=annotation_id)
+        self.article_list.refresh()
+
+    def _failed(self, message: str) -> None:
+        show_error(self, "Undo", message)
+        self.refresh_annotations()
+
+    # -- coding actions -----------------------------------------------------
+    def tag(self, label: str) -> None:
+        """Tag the reader's selection with *label* (snapped to words if asked)."""
+        span = self.reader.view.selection()
+        if self.article_id is None or span is None:
+            self.statusBar().showMessage(
+                "Select a passage in the text first, then choose a label.", 4000
+            )
+            return
+        start, end = span
+        if self.snap_action.isChecked():
+            start, end = snap_to_words(self.reader.view.text(), start, end)
+        try:
+            info = tagging.annotate(
+                self.project,
+                coder=self.coder,
+                article=self.article_id,
+                label=label,
+                start=start,
+                end=end,
+            )
+        except FramingError as error:
+            show_error(self, "Tag", str(error))
+            return
+        push_done(self.undo_stack, TagCommand(self.project, info, self._changed, self._failed))
+        self.refresh_annotations(select=info.id)
+        self.article_list.refresh()
+
+    def _current(self, annotation_id: int) -> AnnotationInfo | None:
+        try:
+            return tagging.get_annotation(self.project, annotation_id)
+        except FramingError as error:
+            show_error(self, "Annotation", str(error))
+            return None
+
+    def _edit(
+        self,
+        text: str,
+        annotation_id: int,
+        *,
+        label: str | None = None,
+        memo: str | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        """Change one annotation as an undoable step; what is not given stays."""
+        before = self._current(annotation_id)
+        if before is None:
+            return
+        start, end = span if span is not None else (before.start, before.end)
+        try:
+            after = tagging.update_annotation(
+                self.project,
+                annotation_id,
+                label=label if label is not None else before.label,
+                memo=memo if memo is not None else before.memo,
+                start=start,
+                end=end,
+            )
+        except FramingError as error:
+            show_error(self, text, str(error))
+            self.refresh_annotations(select=annotation_id)
+            return
+        push_done(
+            self.undo_stack,
+            EditCommand(text, self.project, before, after, self._changed, self._failed),
+        )
+        self.refresh_annotations(select=annotation_id)
+        self.article_list.refresh()
+
+    def relabel(self, annotation_id: int, label: str) -> None:
+        self._edit(f"Relabel as “{label}”", annotation_id, label=label)
+
+    def set_memo(self, annotation_id: int, memo: str) -> None:
+        self._edit("Edit memo", annotation_id, memo=memo)
+
+    def span_to_selection(self, annotation_id: int) -> None:
+        span = self.reader.view.selection()
+        if span is None:
+            self.statusBar().showMessage("Select the new passage in the text first.", 4000)
+            return
+        start, end = span
+        if self.snap_action.isChecked():
+            start, end = snap_to_words(self.reader.view.text(), start, end)
+        self._edit("Change span", annotation_id, span=(start, end))
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        try:
+            info = tagging.delete_annotation(self.project, annotation_id)
+        except FramingError as error:
+            show_error(self, "Delete", str(error))
+            return
+        push_done(self.undo_stack, DeleteCommand(self.project, info, self._changed, self._failed))
+        self.refresh_annotations()
+        self.article_list.refresh()
+
+    def delete_selected(self) -> None:
+        selected = self.panel.selected_annotation()
+        if selected is not None:
+            self.delete_annotation(selected)
+
+    def set_status(self, status: CodingStatus) -> None:
+        if self.article_id is None:
+            return
+        coding_status.set_status(self.project, self.coder, status, [self.article_id])
+        self.article_list.refresh()
+
+    def mark_done_and_next(self) -> None:
+        if self.article_id is None:
+            return
+        self.set_status(CodingStatus.DONE)
+        self.go(forward=True, unfinished=True)
+
+    def go(self, forward: bool, unfinished: bool = False) -> None:
+        target = self.article_list.neighbour(forward, unfinished)
+        if target is None:
+            message = "Every article is done." if unfinished else "No more articles this way."
+            self.statusBar().showMessage(message, 5000)
+            return
+        self.article_list.select_article(target)
+
+    def zoom(self, step: int) -> None:
+        self.font_points = min(28.0, max(8.0, self.font_points + step))
+        self.reader.set_font_size(self.font_points)
+
+    # -- files --------------------------------------------------------------
+    def import_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import articles",
+            "",
+            "Articles (*.txt *.md *.html *.htm *.docx *.csv *.tsv);;All files (*)",
+        )
+        if names:
+            self._import([Path(n) for n in names])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        if folder:
+            self._import([Path(folder)])
+
+    def import_sample(self) -> None:
+        with sample_folder() as folder:
+            self._import([folder])
+
+    def _import(self, paths: list[Path]) -> None:
+        report = import_articles_interactive(self, self.project, paths)
+        if report is not None:
+            self.article_list.refresh()
+            if self.article_id is None and report.added:
+                self.article_list.select_article(report.added[0].id)
+
+    def export(self, excel: bool) -> None:
+        default = f"annotations{'-excel' if excel else ''}.csv"
+        name, _ = QFileDialog.getSaveFileName(self, "Export annotations", default, "CSV (*.csv)")
+        if name:
+            export_annotations_interactive(self, self.project, Path(name), excel=excel)
+
+    def import_annotations(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import another coder's annotations", "", "CSV (*.csv)"
+        )
+        if name and import_annotations_interactive(self, self.project, Path(name)) is not None:
+            self._fill_coder_boxes()
+            self.reload_codebook()
+            self.article_list.refresh()
+
+    # -- projects -----------------------------------------------------------
+    def new_project(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New project", "", "framing-app project (*.sqlite)"
+        )
+        if name:
+            self._switch_project(Path(name).with_suffix(".sqlite"))
+
+    def choose_project(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "framing-app project (*.sqlite);;All files (*)"
+        )
+        if name:
+            self._switch_project(Path(name))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for entry in recent_projects(self.settings):
+            self.recent_menu.addAction(entry, partial(self._switch_project, Path(entry)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _switch_project(self, path: Path) -> None:
+        if self._open_project is not None:
+            self.save_settings()
+            self._open_project(path)
+
+
+def recent_projects(settings: QSettings) -> list[str]:
+    value = settings.value("projects/recent", [])
+    if isinstance(value, str):  # QSettings gives a lone string for a one-item list
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_project(settings: QSettings, location: str) -> None:
+    recent = [location, *[r for r in recent_projects(settings) if r != location]][:8]
+    settings.setValue("projects/recent", recent)
+    settings.setValue("projects/last", location)

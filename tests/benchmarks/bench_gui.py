@@ -1,0 +1,289 @@
+"""GUI benchmark: a 50,000-article project with 500 annotations on the open article.
+
+Run: ``python tests/benchmarks/bench_gui.py [--articles N] [--annotations M]``
+(offscreen; not part of the test suite). Prints, each with the median of
+several runs and a floor measured in the same run:
+
+- show the main window: open the project, build the window, first paint of
+  the article (floor: a bare QPlainTextEdit showing the same text);
+- switch article: select the next article until the reader has painted it
+  with its highlights (floor: setPlainText + paint on a bare QPlainTextEdit);
+- shortcut to highlight: key press in the reader until the new highlight is
+  painted, the annotation committed to disk first (floor: one INSERT + COMMIT
+  with the stdlib sqlite3 module, same pragmas).
+
+Goals from the issue: under 1.5 s, 50 ms and 16 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from framing_app.gui.main_window import MainWindow
+from framing_app.services import tagging
+from framing_app.services.article_import import import_articles
+from framing_app.services.articles import get_article
+from framing_app.services.project import Project
+
+WORDS = (
+    "human",
+    "rights",
+    "dialogue",
+    "sovereignty",
+    "interference",
+    "Beijing",
+    "Washington",
+    "talks",
+    "report",
+    "detained",
+    "lawyers",
+    "activists",
+    "freedom",
+    "expression",
+    "universal",
+    "double",
+    "standards",
+    "record",
+    "ministry",
+    "spokesman",
+    "said",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "that",
+    "on",
+    "for",
+    "with",
+    "as",
+    "by",
+    "—",
+    "“quoted”",
+    "é",
+    "😀",
+)
+
+
+def make_corpus(folder: Path, articles: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    path = folder / "articles.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "title", "date", "source", "text"])
+        for n in range(articles):
+            paragraphs = [
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 110))).capitalize() + "."
+                for _ in range(rng.randint(6, 9))
+            ]
+            writer.writerow(
+                [
+                    f"a{n:06d}",
+                    f"Article {n}: {' '.join(rng.sample(WORDS, 5))}",
+                    f"2011-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                    "Synthetic News",
+                    "\n\n".join(paragraphs),
+                ]
+            )
+    return path
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def paint_now(app: QApplication, widget: QPlainTextEdit) -> None:
+    """Process pending events, then paint the reader synchronously."""
+    app.processEvents()
+    widget.viewport().repaint()
+
+
+def timed(action: Callable[[], None], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--annotations", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+
+    with tempfile.TemporaryDirectory(prefix="framing-gui-bench-") as work:
+        folder = Path(work)
+        started = time.perf_counter()
+        corpus = make_corpus(folder, args.articles)
+        db = folder / "bench.sqlite"
+        with Project.open(path=db) as project:
+            import_articles(project, [corpus])
+            text = _article_text(project, "a000000")
+            rng = random.Random(1)
+            for n in range(args.annotations):
+                start = rng.randrange(0, len(text) - 80)
+                tagging.annotate(
+                    project,
+                    coder="alice",
+                    article="a000000",
+                    label=("sovereignty", "double standards", "universal rights")[n % 3],
+                    start=start,
+                    end=start + rng.randint(5, 80),
+                    memo=f"note {n}",
+                )
+        print(
+            f"set-up: {args.articles:,} articles, {args.annotations} annotations on the "
+            f"open article, in {time.perf_counter() - started:.1f} s (not timed below)"
+        )
+
+        settings_path = folder / "settings.ini"
+
+        # 1. Show the main window (open project, build, first paint).
+        def show_window() -> None:
+            settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+            project = Project.open(path=db)
+            window = MainWindow(project, "alice", settings)
+            window.show()
+            paint_now(app, window.reader.view)
+            window.close()
+            window.deleteLater()
+            project.close()
+            app.processEvents()
+
+        def bare_show() -> None:
+            view = QPlainTextEdit()
+            view.setPlainText(text)
+            view.resize(800, 700)
+            view.show()
+            paint_now(app, view)
+            view.close()
+            view.deleteLater()
+            app.processEvents()
+
+        show_samples = timed(show_window, max(3, args.repeat // 3))
+        show_floor = timed(bare_show, max(3, args.repeat // 3))
+
+        # 2. Switch article; 3. shortcut to highlight.
+        settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        project = Project.open(path=db)
+        window = MainWindow(project, "alice", settings)
+        window.resize(1400, 860)
+        window.show()
+        app.processEvents()
+        first_id = _article_id(project, "a000000")
+        second_id = _article_id(project, "a000001")
+        window.article_list.select_article(first_id)
+        paint_now(app, window.reader.view)
+        assert len(window.reader.view.highlights()) == args.annotations
+
+        def switch() -> None:
+            target = second_id if window.article_id == first_id else first_id
+            window.article_list.select_article(target)
+            paint_now(app, window.reader.view)
+
+        switch_samples = timed(switch, args.repeat * 2)
+        bare = QPlainTextEdit()
+        bare.resize(800, 700)
+        bare.show()
+
+        def bare_switch() -> None:
+            bare.setPlainText(text if bare.toPlainText() != text else text[::-1])
+            paint_now(app, bare)
+
+        switch_floor = timed(bare_switch, args.repeat * 2)
+        bare.close()
+
+        window.article_list.select_article(first_id)
+        paint_now(app, window.reader.view)
+        view = window.reader.view
+        view.setFocus()
+        offsets = iter(range(0, len(text) - 40, 37))
+
+        def press() -> None:
+            start = next(offsets)
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(start)
+            cursor.setPosition(start + 23, QTextCursor.MoveMode.KeepAnchor)
+            view.setTextCursor(cursor)
+            before = len(view.highlights())
+            began = time.perf_counter()
+            QTest.keyClick(view, Qt.Key.Key_2)
+            paint_now(app, view)
+            tag_samples.append(time.perf_counter() - began)
+            assert len(view.highlights()) == before + 1, "the shortcut did not tag"
+
+        tag_samples: list[float] = []
+        for _ in range(args.repeat):
+            press()
+        window.close()
+        project.close()
+
+        floor_db = folder / "floor.sqlite"
+        conn = sqlite3.connect(floor_db, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, s INT, e INT, t TEXT)")
+
+        def bare_tag() -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO a (s, e, t) VALUES (1, 2, 'x')")
+            conn.execute("COMMIT")
+
+        tag_floor = timed(bare_tag, args.repeat)
+        conn.close()
+
+    rows = [
+        ("show main window", median_ms(show_samples), median_ms(show_floor), 1500.0),
+        ("switch article", median_ms(switch_samples), median_ms(switch_floor), 50.0),
+        ("shortcut to highlight", median_ms(tag_samples), median_ms(tag_floor), 16.0),
+    ]
+    print(
+        f"machine: Python {platform.python_version()}, {platform.platform()}, "
+        f"{os.cpu_count()} CPUs, Qt platform {os.environ['QT_QPA_PLATFORM']}"
+    )
+    print(f"{'job':<24}{'framing-app ms':>16}{'floor ms':>10}{'ratio':>8}{'goal ms':>9}  met")
+    for name, ours, floor, goal in rows:
+        ratio = ours / floor if floor else float("nan")
+        print(
+            f"{name:<24}{ours:>16.1f}{floor:>10.1f}{ratio:>7.1f}x{goal:>9.0f}  "
+            f"{'yes' if ours <= goal else 'NO'}"
+        )
+        key = name.replace(" ", "_")
+        print(f"RESULT {key}_ms={ours:.1f} {key}_floor_ms={floor:.1f}")
+    return 0
+
+
+def _article_text(project: Project, external_id: str) -> str:
+    return get_article(project, external_id).text
+
+
+def _article_id(project: Project, external_id: str) -> int:
+    return get_article(project, external_id).id
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
