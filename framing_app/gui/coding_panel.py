@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -25,6 +26,7 @@ from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
 
 
+@lru_cache(maxsize=256)
 def swatch(color: str, size: int = 14) -> QIcon:
     """A square of *color* with a thin dark border (visible on any background)."""
     pixmap = QPixmap(size, size)

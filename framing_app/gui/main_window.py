@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._open_project = open_project
         self.article_id: int | None = None
+        self._annotations: list[AnnotationInfo] = []  # the shown article's, every coder's
+        self._highlights: dict[AnnotationInfo, Highlight] = {}
         self.compare_coder: str | None = None
         self.undo_stack = QUndoStack(self)
         self._label_colors: dict[str, str] = {}
@@ -303,6 +305,7 @@ class MainWindow(QMainWindow):
     def reload_codebook(self) -> None:
         labels = codebook.list_labels(self.project)
         self._label_colors = {label.name: label.color for label in labels}
+        self._highlights = {}  # colours may have changed
         self.panel.set_labels(labels)
         for shortcut in self._label_shortcuts:
             shortcut.setEnabled(False)
@@ -347,30 +350,56 @@ class MainWindow(QMainWindow):
         self.refresh_annotations()
 
     def refresh_annotations(self, select: int | None = None) -> None:
-        """Re-read this article's annotations and repaint (after any change)."""
+        """Re-read this article's annotations and show them (after any change)."""
         if self.article_id is None:
             return
-        everyone = tagging.list_annotations(self.project, self.article_id)
-        mine = [a for a in everyone if a.coder == self.coder]
-        others = [a for a in everyone if a.coder == self.compare_coder]
+        self._annotations = tagging.list_annotations(self.project, self.article_id)
+        self._highlights = {
+            info: self._highlights[info] for info in self._annotations if info in self._highlights
+        }
+        self._show_annotations(select)
+
+    def _show_annotations(self, select: int | None = None, *, lists_later: bool = False) -> None:
+        """Paint the reader from ``self._annotations``; fill the panel now or after the paint.
+
+        After a tag the coder waits for the highlight, not for the list
+        beside it: *lists_later* paints first and rebuilds the annotation
+        list (hundreds of rows) on the next turn of the event loop.
+        """
+        mine = [a for a in self._annotations if a.coder == self.coder]
+        others = [a for a in self._annotations if a.coder == self.compare_coder]
         self.reader.view.set_highlights(
             [self._highlight(a) for a in mine], [self._highlight(a) for a in others]
         )
+        if select is not None:
+            self.reader.view.select_annotation(select, scroll=False)
+        if lists_later:
+            QTimer.singleShot(0, lambda: self._fill_panel(select))
+        else:
+            self._fill_panel(select)
+
+    def _fill_panel(self, select: int | None) -> None:
+        mine = [a for a in self._annotations if a.coder == self.coder]
         self.panel.set_annotations(mine, self._label_colors)
         if select is not None:
             self.panel.select_annotation(select, emit=False)
-            self.reader.view.select_annotation(select, scroll=False)
 
     def _highlight(self, info: AnnotationInfo) -> Highlight:
-        return Highlight(
-            info.id,
-            info.start,
-            info.end,
-            self._label_colors.get(info.label, "#999999"),
-            info.label,
-            info.coder,
-            info.memo,
-        )
+        # Cached: after each tag the reader gets all of the article's
+        # highlights again, hundreds on a densely coded article.
+        found = self._highlights.get(info)
+        if found is None:
+            found = Highlight(
+                info.id,
+                info.start,
+                info.end,
+                self._label_colors.get(info.label, "#999999"),
+                info.label,
+                info.coder,
+                info.memo,
+            )
+            self._highlights[info] = found
+        return found
 
     def _annotation_selected(self, annotation_id: int) -> None:
         self.reader.view.select_annotation(annotation_id if annotation_id >= 0 else None)
@@ -417,8 +446,12 @@ class MainWindow(QMainWindow):
             show_error(self, "Tag", str(error))
             return
         push_done(self.undo_stack, TagCommand(self.project, info, self._changed, self._failed))
-        self.refresh_annotations(select=info.id)
-        self.article_list.refresh()
+        self._annotations.append(info)
+        # Only the new highlight is laid on; the lists follow after the paint.
+        self.reader.view.add_highlight(self._highlight(info))
+        self.reader.view.select_annotation(info.id, scroll=False)
+        QTimer.singleShot(0, lambda: self._fill_panel(info.id))
+        QTimer.singleShot(0, self.article_list.refresh)  # status and count, after the paint
 
     def _current(self, annotation_id: int) -> AnnotationInfo | None:
         try:

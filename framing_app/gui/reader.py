@@ -7,11 +7,13 @@ leaves this widget is in code points (converted with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,8 +24,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QRegion,
     QResizeEvent,
-    QTextCharFormat,
     QTextCursor,
     QTextLine,
 )
@@ -31,7 +33,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QPlainTextEdit,
-    QTextEdit,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -43,6 +44,21 @@ from framing_app.core.offsets import Utf16Index
 # A line of about 75 characters reads best (Bringhurst, "The Elements of
 # Typographic Style", 2.1.2: 45-75 characters); wider windows get margins.
 READABLE_COLUMNS = 75
+# Underlines drawn for overlapping annotations beyond the first layer; more
+# than three stacked lines cannot be told apart (the tooltip lists them all).
+MAX_UNDERLINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One laid-out line on screen: UTF-16 range, its block's start, geometry."""
+
+    start: int
+    end: int
+    base: int
+    line: QTextLine
+    left: float
+    top: float
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,8 @@ class ReaderView(QPlainTextEdit):
         self._mine: list[Highlight] = []
         self._others: list[Highlight] = []
         self._runs: list[Run] = []
+        self._run_ends: list[int] = []  # for finding the visible runs by bisection
+        self._run_colors: list[QColor] = []
         self._selected: int | None = None
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -111,47 +129,111 @@ class ReaderView(QPlainTextEdit):
         """Show *text* (the stored article text) with no highlights."""
         self._text = text
         self._index = Utf16Index(text)
-        self._mine, self._others, self._runs, self._selected = [], [], [], None
+        self._mine, self._others, self._runs, self._run_ends = [], [], [], []
+        self._run_colors, self._selected = [], None
         self.setPlainText(text)
-        self.setExtraSelections([])
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def text(self) -> str:
         return self._text
 
     def set_highlights(self, mine: Sequence[Highlight], others: Sequence[Highlight] = ()) -> None:
-        """Paint the coder's annotations (*mine*) and, as a comparison layer, *others*."""
+        """Paint the coder's annotations (*mine*) and, as a comparison layer, *others*.
+
+        Only the lines under highlights that changed are repainted (after a
+        tag: the new passage), so a tag costs the same on a bare article and
+        on one with hundreds of annotations.
+        """
+        before = {*self._mine, *self._others}
+        after = {*mine, *others}
+        changed = before ^ after
         self._mine = list(mine)
         self._others = list(others)
         self._runs = runs([(h.start, h.end) for h in self._mine])
+        self._run_ends = [run.end for run in self._runs]
         if self._selected is not None and not any(
             h.annotation_id == self._selected for h in self._mine
         ):
             self._selected = None
-        selections = []
-        for run in self._runs:
-            colors = [QColor(self._mine[i].color) for i in run.layers]
-            extra = QTextEdit.ExtraSelection()
-            extra.cursor = self._cursor(run.start, run.end)
-            char_format = QTextCharFormat()
-            char_format.setBackground(tint(colors, 0.32 if len(colors) == 1 else 0.42))
-            extra.format = char_format
-            selections.append(extra)
-        self.setExtraSelections(selections)
-        self.viewport().update()
+        # One background per run; runs of the same colours share one QColor.
+        self._run_colors = [
+            _run_tint(tuple(sorted(self._mine[i].color for i in run.layers))) for run in self._runs
+        ]
+        self._update_spans([(h.start, h.end) for h in changed])
+
+    def add_highlight(self, highlight: Highlight) -> None:
+        """Add one of the coder's annotations (a new tag) without recomputing the rest.
+
+        Only runs inside the new span change: they are recomputed from the
+        highlights that overlap it and spliced in; runs that cross its edges
+        are split. Same result as :meth:`set_highlights` with the longer list.
+        """
+        self._mine.append(highlight)
+        start, end = highlight.start, highlight.end
+        before_runs, before_colors, after_runs, after_colors = [], [], [], []
+        for run, color in zip(self._runs, self._run_colors, strict=True):
+            if run.end <= start:
+                before_runs.append(run)
+                before_colors.append(color)
+            elif run.start >= end:
+                after_runs.append(run)
+                after_colors.append(color)
+            else:
+                if run.start < start:
+                    before_runs.append(Run(run.start, start, run.layers))
+                    before_colors.append(color)
+                if run.end > end:
+                    after_runs.append(Run(end, run.end, run.layers))
+                    after_colors.append(color)
+        overlapping = [i for i, h in enumerate(self._mine) if h.start < end and h.end > start]
+        inner = []
+        for run in runs([(self._mine[i].start, self._mine[i].end) for i in overlapping]):
+            left, right = max(run.start, start), min(run.end, end)
+            if left < right:
+                inner.append(Run(left, right, tuple(overlapping[i] for i in run.layers)))
+        inner_colors = [
+            _run_tint(tuple(sorted(self._mine[i].color for i in run.layers))) for run in inner
+        ]
+        self._runs = before_runs + inner + after_runs
+        self._run_colors = before_colors + inner_colors + after_colors
+        self._run_ends = [run.end for run in self._runs]
+        self._update_spans([(start, end)])
 
     def highlights(self) -> list[Highlight]:
         return list(self._mine)
 
     def select_annotation(self, annotation_id: int | None, *, scroll: bool = True) -> None:
         """Outline one of the coder's annotations (None: none) and scroll it into view."""
+        old = self._find(self._selected)
         self._selected = annotation_id
-        found = next((h for h in self._mine if h.annotation_id == annotation_id), None)
+        found = self._find(annotation_id)
         if found is not None and scroll:
             cursor = self._cursor(found.start, found.start)
             self.setTextCursor(cursor)
             self.centerCursor()
-        self.viewport().update()
+            self.viewport().update()
+            return
+        self._update_spans([(h.start, h.end) for h in (old, found) if h is not None])
+
+    def _find(self, annotation_id: int | None) -> Highlight | None:
+        return next((h for h in self._mine if h.annotation_id == annotation_id), None)
+
+    def _update_spans(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Schedule a repaint of the lines that show *spans* (all of them for many)."""
+        if len(spans) > 32:
+            self.viewport().update()
+            return
+        lines = self._visible_lines()
+        starts = [item.start for item in lines]
+        region = QRegion()
+        for start, end in spans:
+            for rect in self._rects(lines, starts, *self._u16(start, end)):
+                # Whole lines, with room for the outline and the underlines.
+                region += QRect(
+                    0, int(rect.top()) - 3, self.viewport().width(), int(rect.height()) + 8
+                )
+        if not region.isEmpty():
+            self.viewport().update(region)
 
     def selected_annotation(self) -> int | None:
         return self._selected
@@ -189,83 +271,113 @@ class ReaderView(QPlainTextEdit):
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 8, side, 8)
 
-    def _line_rects(self, start16: int, end16: int) -> Iterator[QRectF]:
-        """Viewport rectangles covering UTF-16 range [start16, end16), one per line."""
-        document = self.document()
-        block = document.findBlock(start16)
+    def _visible_lines(self, clip: QRect | None = None) -> list[_Line]:
+        """The laid-out lines on screen (within *clip*), in text order, once per paint."""
+        lines: list[_Line] = []
         offset = self.contentOffset()
-        while block.isValid() and block.position() < end16:
+        top_limit = clip.top() if clip is not None else 0
+        height = clip.bottom() + 1 if clip is not None else self.viewport().height()
+        block = self.firstVisibleBlock()
+        while block.isValid():
             geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > self.viewport().height():
+            if geometry.top() > height:
                 break
+            if geometry.bottom() < top_limit:
+                block = block.next()
+                continue
             layout = block.layout()
+            left = geometry.left() + layout.position().x()
+            top = geometry.top() + layout.position().y()
             base = block.position()
             for n in range(layout.lineCount()):
                 line = layout.lineAt(n)
-                line_start = base + line.textStart()
-                line_end = line_start + line.textLength()
-                left, right = max(start16, line_start), min(end16, line_end)
-                if left >= right:
+                if clip is not None and not (
+                    top + line.y() <= clip.bottom() and top + line.y() + line.height() >= clip.top()
+                ):
                     continue
-                x1 = _cursor_x(line, left - base)
-                x2 = _cursor_x(line, right - base)
-                yield QRectF(
-                    geometry.left() + layout.position().x() + x1,
-                    geometry.top() + layout.position().y() + line.y(),
-                    x2 - x1,
-                    line.height(),
-                )
+                start = base + line.textStart()
+                lines.append(_Line(start, start + line.textLength(), base, line, left, top))
             block = block.next()
+        return lines
 
-    def _visible_range(self) -> tuple[int, int]:
-        """UTF-16 positions of the first and past the last visible character."""
-        first = self.firstVisibleBlock()
-        block = first
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        last = first
-        while block.isValid():
-            if self.blockBoundingGeometry(block).translated(offset).top() > height:
+    @staticmethod
+    def _rects(
+        lines: Sequence[_Line], starts: Sequence[int], start16: int, end16: int
+    ) -> list[QRectF]:
+        """Rectangles covering UTF-16 range [start16, end16) on the visible *lines*."""
+        found = []
+        for n in range(max(0, bisect_right(starts, start16) - 1), len(lines)):
+            item = lines[n]
+            if item.start >= end16:
                 break
-            last = block
-            block = block.next()
-        return first.position(), last.position() + last.length()
+            left, right = max(start16, item.start), min(end16, item.end)
+            if left >= right:
+                continue
+            x1 = _cursor_x(item.line, left - item.base)
+            x2 = _cursor_x(item.line, right - item.base)
+            found.append(
+                QRectF(item.left + x1, item.top + item.line.y(), x2 - x1, item.line.height())
+            )
+        return found
 
     # -- painting -----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
+        """Backgrounds of the visible runs, then the text, then lines and the outline.
+
+        Painting the runs here, for the lines on screen only, rather than as
+        ExtraSelections keeps a tag on an article with hundreds of
+        annotations within a frame: the cost follows what is visible.
+        """
         if not (self._runs or self._others or self._selected is not None):
+            super().paintEvent(event)
             return
-        first16, last16 = self._visible_range()
-        first, last = (
-            self._index.to_code_points(first16),
-            self._index.to_code_points(min(last16, self._index.to_utf16(len(self._text)))),
-        )
+        lines = self._visible_lines(event.rect())
+        if not lines:
+            super().paintEvent(event)
+            return
+        starts = [item.start for item in lines]
+        first = self._index.to_code_points(lines[0].start)
+        # +1: a line's end stops before the paragraph break that follows it.
+        last16 = min(lines[-1].end + 1, self._index.to_utf16(len(self._text)))
+        last = self._index.to_code_points(last16)
+
+        def rects(start: int, end: int) -> list[QRectF]:
+            return self._rects(lines, starts, *self._u16(start, end))
+
+        shown: list[tuple[int, list[QRectF]]] = []
+        for i in range(bisect_right(self._run_ends, first), len(self._runs)):
+            if self._runs[i].start >= last:
+                break
+            shown.append((i, rects(self._runs[i].start, self._runs[i].end)))
+        painter = QPainter(self.viewport())
+        for i, run_rects in shown:
+            for rect in run_rects:
+                painter.fillRect(rect, self._run_colors[i])
+        painter.end()
+        super().paintEvent(event)  # the text (and the coder's selection) over the backgrounds
+
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for run in self._runs:
-            if run.end <= first or run.start >= last or len(run.layers) < 2:
-                continue
-            # One underline per layer beyond the first, each in its label's colour.
-            rects = list(self._line_rects(*self._u16(run.start, run.end)))
-            for depth, layer in enumerate(run.layers[1:], start=1):
-                pen = QPen(QColor(self._mine[layer].color).darker(130), 2)
-                painter.setPen(pen)
-                for rect in rects:
+        for i, run_rects in shown:
+            layers = self._runs[i].layers
+            # One underline per layer beyond the first, in its label's colour;
+            # past MAX_UNDERLINES the tooltip lists the rest.
+            for depth, layer in enumerate(layers[1 : 1 + MAX_UNDERLINES], start=1):
+                painter.setPen(_pen(self._mine[layer].color, dashed=False))
+                for rect in run_rects:
                     y = rect.bottom() - 1 - 3 * (depth - 1)
                     painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         for other in self._others:
             if other.end <= first or other.start >= last:
                 continue
-            pen = QPen(QColor(other.color).darker(120), 2, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            for rect in self._line_rects(*self._u16(other.start, other.end)):
+            painter.setPen(_pen(other.color, dashed=True))
+            for rect in rects(other.start, other.end):
                 y = rect.bottom() + 1
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         selected = next((h for h in self._mine if h.annotation_id == self._selected), None)
         if selected is not None and selected.end > first and selected.start < last:
             path = QPainterPath()
-            for rect in self._line_rects(*self._u16(selected.start, selected.end)):
+            for rect in rects(selected.start, selected.end):
                 path.addRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
             painter.setPen(QPen(self.palette().text().color(), 1.6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -310,6 +422,18 @@ class ReaderView(QPlainTextEdit):
             # The innermost annotation is the one the coder is most likely aiming at.
             innermost = min(mine, key=lambda h: h.end - h.start)
             self.annotation_clicked.emit(innermost.annotation_id)
+
+
+@lru_cache(maxsize=256)
+def _pen(color: str, *, dashed: bool) -> QPen:
+    if dashed:
+        return QPen(QColor(color).darker(120), 2, Qt.PenStyle.DashLine)
+    return QPen(QColor(color).darker(130), 2)
+
+
+@lru_cache(maxsize=1024)
+def _run_tint(colors: tuple[str, ...]) -> QColor:
+    return tint([QColor(color) for color in colors], 0.32 if len(colors) == 1 else 0.42)
 
 
 def _cursor_x(line: QTextLine, position: int) -> float:

@@ -90,7 +90,8 @@ def test_shortcut_tags_exactly_the_selected_text_after_emoji(
     assert (stored.start, stored.end) == (text.index(PASSAGE), text.index(PASSAGE) + len(PASSAGE))
     # The reader paints it and the panel lists it.
     assert [h.annotation_id for h in window.reader.view.highlights()] == [stored.id]
-    assert window.panel.annotation_list.count() == 1
+    # The list beside the text follows right after the paint.
+    qtbot.waitUntil(lambda: window.panel.annotation_list.count() == 1, timeout=2000)
     # CJK and a skin-tone emoji (two code points, four UTF-16 units) too.
     _select_utf16(window, text, "人权问题")
     _press(qtbot, window, Qt.Key.Key_3)
