@@ -44,3 +44,14 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
         shortcut="3",
     ),
 )
+
+# The rest of the Okabe & Ito palette, offered in turn to labels added later
+# (in the codebook editor, or arriving with another coder's annotations).
+SPARE_LABEL_COLORS: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#F0E442",
+    "#999999",
+    "#000000",
+)

@@ -12,19 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QRect,
     QSignalBlocker,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QColorDialog,
     QDialog,
@@ -40,14 +35,21 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import FramingError
+from framing_app.gui.label_row_delegate import (
+    ARCHIVED_ROLE,
+    COUNT_ROLE,
+    ID_ROLE,
+    SHORTCUT_ROLE,
+    LabelRowDelegate,
+    uses_text,
+)
+from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import (
     CodebookImportReport,
     LabelInfo,
@@ -64,127 +66,9 @@ from framing_app.services.project import Project
 DEFINITION_IDLE_MS = 600
 """A definition being typed is committed this long after the last keystroke."""
 
-# Okabe & Ito (2008), "Color Universal Design": the colours the default
-# codebook leaves free, offered in turn to new labels.
-_NEW_LABEL_COLORS = ("#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 _FALLBACK_COLOR = "#999999"
 
-_ID_ROLE = Qt.ItemDataRole.UserRole
-_SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
-_COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
-_ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 3
-
 _PORTABLE = QKeySequence.SequenceFormat.PortableText
-
-
-def _swatch(color: str, size: int = 14) -> QIcon:
-    """A rounded square of *color* with a darker border (visible on any background)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(color).darker(160))
-    painter.setBrush(QColor(color))
-    painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def _uses(count: int) -> str:
-    """How many annotations a label has, in words."""
-    if count == 0:
-        return "unused"
-    return "1 annotation" if count == 1 else f"{count} annotations"
-
-
-class _LabelRowDelegate(QStyledItemDelegate):
-    """Paints one codebook row on one line.
-
-    Left: swatch, name (elided if it must be), and "(archived)" in grey italics.
-    Right-aligned, so that rows line up: the shortcut as a key cap, then the
-    annotation count in grey.
-    """
-
-    _PAD = 8
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 14))
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        # Copies: opt's fields are views into the option, cleared just below.
-        name, icon = opt.text, QIcon(opt.icon)
-        # The style draws background, selection and focus; the content is ours.
-        opt.text, opt.icon = "", QIcon()
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        ink = opt.palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        grey = QColor(ink)
-        grey.setAlphaF(0.6)
-        fm = opt.fontMetrics
-        rect = opt.rect.adjusted(self._PAD, 0, -self._PAD, 0)
-        middle = rect.center().y()
-
-        painter.save()
-        icon.paint(painter, QRect(rect.left(), middle - 7, 14, 14))
-
-        # The count column is as wide as the widest count, so that key caps line up.
-        model = index.model()
-        count_width = max(
-            fm.horizontalAdvance(_uses(int(model.index(row, 0).data(_COUNT_ROLE) or 0)))
-            for row in range(model.rowCount())
-        )
-        count_rect = QRect(rect.right() - count_width, rect.top(), count_width, rect.height())
-        painter.setPen(grey)
-        align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(count_rect, align_right, _uses(int(index.data(_COUNT_ROLE) or 0)))
-
-        name_right = count_rect.left() - self._PAD
-        shortcut = index.data(_SHORTCUT_ROLE)
-        if shortcut:
-            width = fm.horizontalAdvance(shortcut) + 12
-            cap = QRect(name_right - width, middle - fm.height() // 2 - 2, width, fm.height() + 4)
-            painter.drawRoundedRect(cap, 3, 3)
-            painter.setPen(ink)
-            painter.drawText(cap, Qt.AlignmentFlag.AlignCenter, shortcut)
-            name_right = cap.left() - self._PAD
-
-        left = rect.left() + 14 + self._PAD
-        suffix, suffix_font, suffix_width = "", opt.font, 0
-        if index.data(_ARCHIVED_ROLE):
-            suffix = " (archived)"
-            suffix_font = QFont(opt.font)
-            suffix_font.setItalic(True)
-            painter.setFont(suffix_font)
-            suffix_width = painter.fontMetrics().horizontalAdvance(suffix)
-            painter.setFont(opt.font)
-        room = max(0, name_right - left - suffix_width)
-        shown = fm.elidedText(name, Qt.TextElideMode.ElideRight, room)
-        painter.setPen(ink)
-        align_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRect(left, rect.top(), room, rect.height()), align_left, shown)
-        if suffix:
-            painter.setPen(grey)
-            painter.setFont(suffix_font)
-            after = left + fm.horizontalAdvance(shown)
-            painter.drawText(
-                QRect(after, rect.top(), suffix_width + 2, rect.height()), align_left, suffix
-            )
-        painter.restore()
 
 
 class CodebookEditor(QDialog):
@@ -213,7 +97,7 @@ class CodebookEditor(QDialog):
         self.setWindowTitle("Codebook")
 
         self.label_list = QListWidget()
-        self.label_list.setItemDelegate(_LabelRowDelegate(self.label_list))
+        self.label_list.setItemDelegate(LabelRowDelegate(self.label_list))
         self.label_list.setUniformItemSizes(True)
         self.label_list.setMinimumWidth(280)
         self.add_button = QPushButton("Add")
@@ -399,7 +283,7 @@ class CodebookEditor(QDialog):
         """Re-read the codebook into the list, keeping the selected label if it exists."""
         self._labels = list_labels(self._project)
         ids = [lab.id for lab in self._labels]
-        shown = [self.label_list.item(row).data(_ID_ROLE) for row in range(self.label_list.count())]
+        shown = [self.label_list.item(row).data(ID_ROLE) for row in range(self.label_list.count())]
         blocker = QSignalBlocker(self.label_list)
         if ids == shown:
             # Same rows: update in place, which is safe even while the list
@@ -422,14 +306,14 @@ class CodebookEditor(QDialog):
     @staticmethod
     def _fill_item(item: QListWidgetItem, label: LabelInfo) -> None:
         item.setData(Qt.ItemDataRole.DisplayRole, label.name)
-        item.setData(Qt.ItemDataRole.DecorationRole, _swatch(label.color))
-        item.setData(_ID_ROLE, label.id)
-        item.setData(_SHORTCUT_ROLE, label.shortcut or "")
-        item.setData(_COUNT_ROLE, label.annotations)
-        item.setData(_ARCHIVED_ROLE, label.archived)
+        item.setData(Qt.ItemDataRole.DecorationRole, swatch(label.color))
+        item.setData(ID_ROLE, label.id)
+        item.setData(SHORTCUT_ROLE, label.shortcut or "")
+        item.setData(COUNT_ROLE, label.annotations)
+        item.setData(ARCHIVED_ROLE, label.archived)
         key = f"shortcut {label.shortcut}" if label.shortcut else "no shortcut"
         state = ", archived" if label.archived else ""
-        summary = f"{label.name}: {key}, {_uses(label.annotations)}{state}"
+        summary = f"{label.name}: {key}, {uses_text(label.annotations)}{state}"
         item.setData(Qt.ItemDataRole.AccessibleTextRole, summary)
         item.setToolTip(f"{summary}\n\n{label.definition or 'No definition yet.'}")
 
@@ -457,7 +341,7 @@ class CodebookEditor(QDialog):
         label = self.current_label()
         self.name_edit.setText(label.name if label else "")
         color = label.color if label else _FALLBACK_COLOR
-        self.color_button.setIcon(_swatch(color))
+        self.color_button.setIcon(swatch(color))
         self.color_button.setText(f" {color}" if label else "")
         with QSignalBlocker(self.shortcut_edit):
             self.shortcut_edit.setKeySequence(
@@ -575,7 +459,7 @@ class CodebookEditor(QDialog):
             n for n in ("new label", *(f"new label {i}" for i in range(2, 1000))) if n not in names
         )
         used = {lab.color for lab in self._labels}
-        color = next((c for c in _NEW_LABEL_COLORS if c not in used), _FALLBACK_COLOR)
+        color = next((c for c in SPARE_LABEL_COLORS if c not in used), _FALLBACK_COLOR)
         if self._run(lambda: add_label(self._project, name, color=color)):
             self._select_id(next(lab.id for lab in self._labels if lab.name == name))
             self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -648,7 +532,7 @@ class CodebookEditor(QDialog):
 
     def _on_row_changed(self, row: int) -> None:
         item = self.label_list.item(row)
-        new_id = item.data(_ID_ROLE) if item is not None else None
+        new_id = item.data(ID_ROLE) if item is not None else None
         self.message_label.clear()
         # Edits still being typed belong to the label being left.
         self._flush_edits()

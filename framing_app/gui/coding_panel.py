@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -22,21 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
-
-
-@lru_cache(maxsize=256)
-def swatch(color: str, size: int = 14) -> QIcon:
-    """A square of *color* with a thin dark border (visible on any background)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setPen(QColor(color).darker(160))
-    painter.setBrush(QColor(color))
-    painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def excerpt(text: str, width: int = 90) -> str:

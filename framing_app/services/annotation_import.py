@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import AnnotationRow
@@ -21,9 +22,6 @@ from framing_app.services.project import Project
 from framing_app.store.bulk import insert_rows
 from framing_app.store.models import Annotation, Article, Coder, Label, table_of
 
-# Colours for labels that arrive with an annotation file and are new to the
-# codebook: the rest of the Okabe & Ito (2008) palette after the defaults.
-NEW_LABEL_COLORS = ("#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#999999", "#000000")
 _BATCH = 2000
 
 
@@ -193,7 +191,7 @@ def _new_label(session: Session, name: str) -> int:
     label = Label(
         name=name,
         definition="",
-        color=NEW_LABEL_COLORS[count % len(NEW_LABEL_COLORS)],
+        color=SPARE_LABEL_COLORS[count % len(SPARE_LABEL_COLORS)],
         shortcut=None,
         position=(last if last is not None else -1) + 1,
         archived=False,

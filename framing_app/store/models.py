@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -94,7 +95,13 @@ class Article(Base):
     origin: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
-    __table_args__ = (CheckConstraint("char_count > 0", name="not_empty"),)
+    __table_args__ = (
+        CheckConstraint("char_count > 0", name="not_empty"),
+        # The article list sorts by title (case-insensitively) and by date,
+        # ties by id (migration 0002).
+        Index("ix_article_title_key", func.lower(title), "id"),
+        Index("ix_article_published", "published", "id"),
+    )
 
 
 class Coder(Base):
