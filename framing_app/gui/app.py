@@ -81,8 +81,10 @@ class Launcher:
                 project.close()
                 return False
         old = self.window
-        self.window = MainWindow(project, str(coder), self.settings, open_project=self.open)
+        self.settings.setValue(f"coder/{project.location}", str(coder))
         remember_project(self.settings, project.location)
+        self.settings.sync()
+        self.window = MainWindow(project, str(coder), self.settings, open_project=self.open)
         self.window.show()
         if old is not None:
             old.close()

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Delete,
         )
         self.snap_action = QAction("&Snap selections to whole words", self, checkable=True)
+        self.snap_action.toggled.connect(lambda on: self._remember("coding/snap_words", on))
         edit_menu.addAction(self.snap_action)
 
         coding_menu = bar.addMenu("&Coding")
@@ -236,6 +237,11 @@ class MainWindow(QMainWindow):
             self.font_points = DEFAULT_FONT_POINTS
         self.reader.set_font_size(self.font_points)
 
+    def _remember(self, key: str, value: object) -> None:
+        """Store a setting now: a session killed without closing keeps it."""
+        self.settings.setValue(key, value)
+        self.settings.sync()
+
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
@@ -287,6 +293,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Coder", str(error))
             return
         self.undo_stack.clear()
+        self._remember(f"coder/{self.project.location}", self.coder)
         if self.compare_coder == self.coder:
             self.compare_coder = None
         self._fill_coder_boxes()
@@ -336,6 +343,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Article", str(error))
             return
         self.article_id = article.id
+        self._remember(f"article/{self.project.location}", article.id)
         meta = " · ".join(
             part
             for part in (
@@ -447,6 +455,8 @@ class MainWindow(QMainWindow):
             return
         push_done(self.undo_stack, TagCommand(self.project, info, self._changed, self._failed))
         self._annotations.append(info)
+        # The selection collapses so the coder sees the label's colour at once.
+        self.reader.view.clear_selection()
         # Only the new highlight is laid on; the lists follow after the paint.
         self.reader.view.add_highlight(self._highlight(info))
         self.reader.view.select_annotation(info.id, scroll=False)
@@ -548,6 +558,7 @@ class MainWindow(QMainWindow):
     def zoom(self, step: int) -> None:
         self.font_points = min(28.0, max(8.0, self.font_points + step))
         self.reader.set_font_size(self.font_points)
+        self._remember("reader/font_points", self.font_points)
 
     # -- files --------------------------------------------------------------
     def import_files(self) -> None:

@@ -248,6 +248,12 @@ class ReaderView(QPlainTextEdit):
         end = self._index.to_code_points(cursor.selectionEnd())
         return (start, end) if start < end else None
 
+    def clear_selection(self) -> None:
+        """Drop the selection, leaving the cursor at its end."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
     def set_selection(self, start: int, end: int) -> None:
         """Select ``text[start:end]`` (code points)."""
         self.setTextCursor(self._cursor(start, end))
