@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from framing_app.core.errors import InputFileError
@@ -65,6 +65,11 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
     header or an empty text, or when one id is given to two different texts
     (a row repeating an earlier one exactly, id and text, is dropped).
     """
+    allow_long_fields()
+    if encoding is None:
+        streamed = _read_streamed(path)
+        if streamed is not None:
+            return streamed
     # Each field is normalised on its own (below); normalising the whole file
     # first would double the work. The csv module reads LF and CRLF row ends
     # but not the lone CR of old Mac files, which only those files pay for.
@@ -73,9 +78,38 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
         text = normalise_text(text)
     if not text.strip():
         raise InputFileError(path, "the file holds no text")
-    allow_long_fields()
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return _parse(path, reader)
+
+
+class _NotPlain(Exception):
+    """The streamed reading met something only the careful path handles."""
+
+
+def _read_streamed(path: Path) -> list[ArticleDraft] | None:
+    """The fast path for plain UTF-8 tables: parse while reading, no decoded copy.
+
+    Returns None, having read nothing into the result, for a file that is not
+    plain UTF-8 with LF or CRLF row ends (a decode error, a lone CR, a NUL, a
+    CSV error): the careful path then reads it, detects its encoding and gives
+    the precise message. Row errors (an empty text, ...) are final either way.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first_line = handle.readline()
+            if not first_line.strip() or (first_line.endswith("\r") and "\r\n" not in first_line):
+                return None
+            handle.seek(0)
+            delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(first_line)
+            return _parse(path, csv.reader(handle, delimiter=delimiter, strict=True), streamed=True)
+    except (UnicodeDecodeError, OSError, _NotPlain):
+        return None
+
+
+def _parse(
+    path: Path, reader: Iterator[list[str]], *, streamed: bool = False
+) -> list[ArticleDraft]:
     row_number = 0
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -86,6 +120,8 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
         try:
             row = next(reader, None)
         except csv.Error as error:
+            if streamed:
+                raise _NotPlain from None
             raise InputFileError(path, f"malformed table row: {error}", row=row_number) from None
         if row is None:
             break
