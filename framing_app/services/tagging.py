@@ -150,8 +150,7 @@ def set_memo(project: Project, annotation_id: int, memo: str) -> AnnotationInfo:
 def set_span(project: Project, annotation_id: int, start: int, end: int) -> AnnotationInfo:
     with project.db.write() as session:
         row = _annotation(session, annotation_id)
-        length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
-        check_span(start, end, length or 0)
+        _check_row_span(session, row, start, end)
         row.start, row.end = start, end
         return _touched(session, row)
 
@@ -174,13 +173,23 @@ def _annotation(session: Session, annotation_id: int) -> Annotation:
 
 def _touched(session: Session, row: Annotation) -> AnnotationInfo:
     row.updated_at = utc_now()
+    _flush_unique(session)
+    return _info(session, row)
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush; the schema's one-annotation-per-span rule becomes a ConflictError."""
     try:
         session.flush()
     except IntegrityError:
         raise ConflictError(
             "the coder already has an annotation with this label on this exact span"
         ) from None
-    return _info(session, row)
+
+
+def _check_row_span(session: Session, row: Annotation, start: int, end: int) -> None:
+    length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
+    check_span(start, end, length or 0)
 
 
 def _info(session: Session, row: Annotation, text: str | None = None) -> AnnotationInfo:
@@ -232,12 +241,7 @@ def restore_annotation(project: Project, info: AnnotationInfo) -> AnnotationInfo
             updated_at=info.updated_at,
         )
         session.add(row)
-        try:
-            session.flush()
-        except IntegrityError:
-            raise ConflictError(
-                "the coder already has an annotation with this label on this exact span"
-            ) from None
+        _flush_unique(session)
         return _info(session, row)
 
 
@@ -247,8 +251,7 @@ def update_annotation(
     """Set label, memo and span at once, in one transaction (undo/redo of an edit)."""
     with project.db.write() as session:
         row = _annotation(session, annotation_id)
-        length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
-        check_span(start, end, length or 0)
+        _check_row_span(session, row, start, end)
         row.label_id = label_by_name(session, label).id
         row.memo = memo
         row.start, row.end = start, end
