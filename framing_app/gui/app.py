@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -93,7 +94,23 @@ class Launcher:
         return True
 
 
+def missing_display() -> str | None:
+    """Why no window can open here, or None: Qt would otherwise abort the process."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the coding window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "the commands work without one: framing-app --help"
+    )
+
+
 def run_gui(project_path: Path | None = None, db_url: str | None = None) -> int:
+    problem = missing_display()
+    if problem is not None:
+        print(f"framing-app: error: {problem}", file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("framing-app")

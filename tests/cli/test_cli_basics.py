@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 from cli_harness import (
     GLOBALPOST,
@@ -159,3 +163,26 @@ def test_project_written_by_a_newer_version_is_refused_untouched(run_cli: Cli) -
     assert hashlib.sha256(run_cli.project.read_bytes()).hexdigest() == before
     assert run_cli.query("SELECT version_num FROM alembic_version") == [("9999_future",)]
     assert list(run_cli.root.glob("*.backup-*")) == [], "a refused file must not be migrated"
+
+
+def test_no_display_is_a_clear_error_not_an_abort(tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    }
+    env["HOME"] = str(tmp_path)
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    result = subprocess.run(
+        [sys.executable, "-m", "framing_app", "--project", str(tmp_path / "p.sqlite")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("framing-app: error: no display")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

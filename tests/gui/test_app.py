@@ -68,3 +68,32 @@ def test_switching_coder_is_remembered(
     qtbot.addWidget(launcher.window)
     launcher.window.switch_coder("dave")
     assert _settings(tmp_path).value(f"coder/{sample_project.location}") == "dave"
+
+
+def test_new_project_from_the_window_replaces_it_and_offers_articles(
+    qtbot: QtBot, sample_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert sample_project.path is not None
+    monkeypatch.setattr(gui_app, "ask_coder", lambda _parent, _project: "carol")
+    offered: list[str] = []
+    monkeypatch.setattr(
+        gui_app, "offer_first_articles", lambda window: offered.append(window.project.location)
+    )
+    launcher = Launcher(_settings(tmp_path))
+    assert launcher.open(sample_project.path)
+    first = launcher.window
+    assert first is not None
+    qtbot.addWidget(first)
+    new_path = tmp_path / "second.sqlite"
+    first._switch_project(new_path)  # what File > New project does after its file dialog
+    second = launcher.window
+    assert second is not None
+    assert second is not first
+    qtbot.addWidget(second)
+    assert second.project.location == str(new_path)
+    assert not first.isVisible()
+    assert offered[-1] == str(new_path)
+    assert _settings(tmp_path).value("projects/recent")[:2] == [
+        str(new_path),
+        str(sample_project.path),
+    ]
