@@ -18,6 +18,7 @@ from framing_app import __version__
 from framing_app.cli_table import format_table
 from framing_app.core.errors import FramingError
 from framing_app.core.records import CodingStatus
+from framing_app.core.text import excerpt
 from framing_app.services import (
     annotation_export,
     annotation_import,
@@ -276,12 +277,9 @@ def cmd_annotate(project: Project, args: argparse.Namespace) -> int:
         end=args.end,
         memo=args.memo,
     )
-    excerpt = " ".join(info.text.split())
-    if len(excerpt) > 60:
-        excerpt = excerpt[:59] + "…"
     print(
         f"Annotation {info.id}: {info.coder} tagged {info.start}-{info.end} "
-        f"'{excerpt}' as {info.label}."
+        f"'{excerpt(info.text, 60)}' as {info.label}."
     )
     return 0
 

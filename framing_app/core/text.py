@@ -31,3 +31,9 @@ def normalise_text(text: str) -> str:
 def text_sha256(text: str) -> str:
     """Hex SHA-256 of the UTF-8 encoding of *text* (the stored, normalised text)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def excerpt(text: str, width: int) -> str:
+    """*text* on one line (runs of white space as one space), cut to *width* with "…"."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -20,14 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from framing_app.core.text import excerpt
 from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
-
-
-def excerpt(text: str, width: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 class CodingPanel(QWidget):
@@ -155,7 +151,7 @@ class CodingPanel(QWidget):
             memo = f"\n✎ {excerpt(info.memo, 70)}" if info.memo else ""
             item = QListWidgetItem(
                 swatch(colors.get(info.label, "#999999")),
-                f"{info.label}  ·  {info.start}–{info.end}\n“{excerpt(info.text)}”{memo}",
+                f"{info.label}  ·  {info.start}–{info.end}\n“{excerpt(info.text, 90)}”{memo}",
             )
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setToolTip(info.text)

@@ -483,15 +483,9 @@ class MainWindow(QMainWindow):
         before = self._current(annotation_id)
         if before is None:
             return
-        start, end = span if span is not None else (before.start, before.end)
         try:
             after = tagging.update_annotation(
-                self.project,
-                annotation_id,
-                label=label if label is not None else before.label,
-                memo=memo if memo is not None else before.memo,
-                start=start,
-                end=end,
+                self.project, annotation_id, label=label, memo=memo, span=span
             )
         except FramingError as error:
             show_error(self, text, str(error))

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
@@ -156,9 +157,7 @@ class ReaderView(QPlainTextEdit):
         ):
             self._selected = None
         # One background per run; runs of the same colours share one QColor.
-        self._run_colors = [
-            _run_tint(tuple(sorted(self._mine[i].color for i in run.layers))) for run in self._runs
-        ]
+        self._run_colors = [self._run_color(run) for run in self._runs]
         self._update_spans([(h.start, h.end) for h in changed])
 
     def add_highlight(self, highlight: Highlight) -> None:
@@ -191,13 +190,16 @@ class ReaderView(QPlainTextEdit):
             left, right = max(run.start, start), min(run.end, end)
             if left < right:
                 inner.append(Run(left, right, tuple(overlapping[i] for i in run.layers)))
-        inner_colors = [
-            _run_tint(tuple(sorted(self._mine[i].color for i in run.layers))) for run in inner
-        ]
+        inner_colors = [self._run_color(run) for run in inner]
         self._runs = before_runs + inner + after_runs
         self._run_colors = before_colors + inner_colors + after_colors
         self._run_ends = [run.end for run in self._runs]
         self._update_spans([(start, end)])
+
+    def _run_color(self, run: Run) -> QColor:
+        # Sorted: the blend does not depend on the layers' order, so runs of
+        # the same colours share one cached QColor.
+        return _run_tint(tuple(sorted(self._mine[i].color for i in run.layers)))
 
     def highlights(self) -> list[Highlight]:
         return list(self._mine)
@@ -450,8 +452,6 @@ def _cursor_x(line: QTextLine, position: int) -> float:
 
 def tooltip_text(found: Sequence[Highlight]) -> str:
     """Rich text listing label, coder and memo of each highlight."""
-    from html import escape
-
     parts = []
     for h in found:
         memo = f"<br><i>{escape(h.memo)}</i>" if h.memo else ""

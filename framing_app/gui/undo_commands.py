@@ -112,8 +112,7 @@ class EditCommand(_Command):
             target.id,
             label=target.label,
             memo=target.memo,
-            start=target.start,
-            end=target.end,
+            span=(target.start, target.end),
         )
         self._changed(target.article_id, target.id)
 

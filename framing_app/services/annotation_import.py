@@ -13,6 +13,7 @@ from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import AnnotationRow
+from framing_app.core.text import excerpt
 from framing_app.core.timestamps import iso_utc
 from framing_app.formats.annotation_csv import read_numbered_annotation_csv
 from framing_app.services.coding_status import advance_to_in_progress
@@ -176,9 +177,8 @@ def _check_passages(
             )
 
 
-def _excerpt(text: str, width: int = 40) -> str:
-    flat = " ".join(text.split())
-    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+def _excerpt(text: str) -> str:
+    return repr(excerpt(text, 40))
 
 
 def _new_coder(session: Session, name: str) -> int:

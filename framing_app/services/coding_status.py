@@ -110,9 +110,12 @@ def _insert_status(session: Session, pairs: list[tuple[int, int]], status: Codin
 
 
 def _store(session: Session, coder_id: int, article_ids: list[int], status: CodingStatus) -> None:
-    # "Not started" is the absence of a row, so the table only grows with
-    # real progress.
-    # Chunks keep each IN list below every backend's parameter limit.
+    """Replace the coder's status rows for *article_ids*.
+
+    "Not started" is the absence of a row, so the table only grows with real
+    progress. Deletes go in chunks to keep each IN list below every backend's
+    parameter limit.
+    """
     for begin in range(0, len(article_ids), 500):
         chunk = article_ids[begin : begin + 500]
         session.execute(

@@ -134,25 +134,15 @@ def list_annotations(
 
 
 def relabel(project: Project, annotation_id: int, label: str) -> AnnotationInfo:
-    with project.db.write() as session:
-        row = _annotation(session, annotation_id)
-        row.label_id = label_by_name(session, label).id
-        return _touched(session, row)
+    return update_annotation(project, annotation_id, label=label)
 
 
 def set_memo(project: Project, annotation_id: int, memo: str) -> AnnotationInfo:
-    with project.db.write() as session:
-        row = _annotation(session, annotation_id)
-        row.memo = memo
-        return _touched(session, row)
+    return update_annotation(project, annotation_id, memo=memo)
 
 
 def set_span(project: Project, annotation_id: int, start: int, end: int) -> AnnotationInfo:
-    with project.db.write() as session:
-        row = _annotation(session, annotation_id)
-        _check_row_span(session, row, start, end)
-        row.start, row.end = start, end
-        return _touched(session, row)
+    return update_annotation(project, annotation_id, span=(start, end))
 
 
 def delete_annotation(project: Project, annotation_id: int) -> AnnotationInfo:
@@ -185,11 +175,6 @@ def _flush_unique(session: Session) -> None:
         raise ConflictError(
             "the coder already has an annotation with this label on this exact span"
         ) from None
-
-
-def _check_row_span(session: Session, row: Annotation, start: int, end: int) -> None:
-    length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
-    check_span(start, end, length or 0)
 
 
 def _info(session: Session, row: Annotation, text: str | None = None) -> AnnotationInfo:
@@ -246,13 +231,22 @@ def restore_annotation(project: Project, info: AnnotationInfo) -> AnnotationInfo
 
 
 def update_annotation(
-    project: Project, annotation_id: int, *, label: str, memo: str, start: int, end: int
+    project: Project,
+    annotation_id: int,
+    *,
+    label: str | None = None,
+    memo: str | None = None,
+    span: tuple[int, int] | None = None,
 ) -> AnnotationInfo:
-    """Set label, memo and span at once, in one transaction (undo/redo of an edit)."""
+    """Change label, memo and/or span in one transaction; what is not given stays."""
     with project.db.write() as session:
         row = _annotation(session, annotation_id)
-        _check_row_span(session, row, start, end)
-        row.label_id = label_by_name(session, label).id
-        row.memo = memo
-        row.start, row.end = start, end
+        if span is not None:
+            length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
+            check_span(*span, length or 0)
+            row.start, row.end = span
+        if label is not None:
+            row.label_id = label_by_name(session, label).id
+        if memo is not None:
+            row.memo = memo
         return _touched(session, row)
