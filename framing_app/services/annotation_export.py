@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Select, func, select
 
-from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import AnnotationRow
 from framing_app.formats.annotation_csv import write_annotation_csv
 from framing_app.services.lookup import coder_by_name
+from framing_app.services.output_files import output_file
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
 from framing_app.store.models import Annotation, Article, Coder, Label
@@ -104,31 +102,17 @@ def export_annotations_to_file(
 ) -> int:
     """Export to *path*, replacing it only once the whole file is written.
 
-    The rows go to a temporary file beside *path* that is renamed over it at
-    the end, so a failed or cancelled export never leaves half a file (nor
-    destroys an older export of the same name).
+    Written through :func:`~framing_app.services.output_files.output_file`: a
+    database (the project above all) is never overwritten, and a failed or
+    cancelled export never leaves half a file nor destroys an older export of
+    the same name.
     """
-    path = Path(path)
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".part", dir=path.parent or Path(".")
+    with output_file(Path(path), project, newline="") as out:
+        return export_annotations(
+            project,
+            out,
+            coders=coders,
+            excel=excel,
+            progress=progress,
+            should_cancel=should_cancel,
         )
-    except OSError as error:
-        raise InputFileError(path, f"cannot write ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = export_annotations(
-                project,
-                out,
-                coders=coders,
-                excel=excel,
-                progress=progress,
-                should_cancel=should_cancel,
-            )
-        os.replace(temp_name, path)
-    except BaseException as error:
-        Path(temp_name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InputFileError(path, f"cannot write ({error.strerror})") from None
-        raise
-    return count

@@ -13,6 +13,7 @@ from framing_app.core.errors import ConflictError, FramingError, InputFileError
 from framing_app.core.records import LabelSpec
 from framing_app.formats.codebook_json import read_codebook, write_codebook
 from framing_app.services.lookup import clean_name, label_by_name
+from framing_app.services.output_files import output_file
 from framing_app.services.project import Project
 from framing_app.store.models import Annotation, Label
 
@@ -69,16 +70,17 @@ def _labels(session: Session, include_archived: bool = True) -> list[LabelInfo]:
 
 
 def export_codebook(project: Project, path: Path) -> int:
-    """Write the whole codebook (archived labels too) to the JSON file *path*."""
+    """Write the whole codebook (archived labels too) to the JSON file *path*.
+
+    Whole or not at all, and never over a database (see
+    :func:`~framing_app.services.output_files.output_file`).
+    """
     specs = [
         LabelSpec(lab.name, lab.definition, lab.color, lab.shortcut, lab.archived)
         for lab in list_labels(project)
     ]
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            write_codebook(specs, out)
-    except OSError as error:
-        raise InputFileError(path, f"cannot write ({error.strerror})") from None
+    with output_file(Path(path), project, newline="\n") as out:
+        write_codebook(specs, out)
     return len(specs)
 
 
