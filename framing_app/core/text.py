@@ -7,6 +7,7 @@ normalised exactly once, on import, and never changes afterwards.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 _BOM = "\ufeff"
@@ -37,3 +38,15 @@ def excerpt(text: str, width: int) -> str:
     """*text* on one line (runs of white space as one space), cut to *width* with "…"."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# A string from JSON ("\\ud800"), or from a command-line argument that was not
+# valid UTF-8 (Python's surrogateescape, PEP 383), can hold a code point from
+# the surrogate range, which no UTF encoding can store.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Index of the first unpaired surrogate code point in *text*, or None if it has none."""
+    found = _SURROGATE.search(text)
+    return found.start() if found else None

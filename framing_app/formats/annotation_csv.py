@@ -39,11 +39,13 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.names import InvalidNameError, clean_name
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
 from framing_app.core.timestamps import iso_utc
 from framing_app.formats.csv_fields import allow_long_fields
@@ -279,8 +281,8 @@ def _row_from_record(
         ext,
         title,
         sha,
-        coder if coder.strip() else _non_empty("coder", coder),
-        label if label.strip() else _non_empty("label", label),
+        _name(coder, "coder"),
+        _name(label, "label"),
         start,
         end,
         txt,
@@ -288,6 +290,17 @@ def _row_from_record(
         _parse_time("created_at", cr),
         _parse_time("updated_at", up),
     )
+
+
+@lru_cache(maxsize=4096)
+def _name(name: str, what: str) -> str:
+    """*name* cleaned by the one naming rule; cached, as a file repeats a few names."""
+    if not name.strip():
+        _non_empty(what, name)
+    try:
+        return clean_name(name, what)
+    except InvalidNameError as exc:
+        raise _RowProblem(str(exc)) from None
 
 
 def read_annotation_csv(path: Path) -> list[AnnotationRow]:
@@ -306,10 +319,13 @@ def read_numbered_annotation_csv(path: Path) -> list[tuple[int, AnnotationRow]]:
     skipped.
 
     Checks each row without a database: ids are integers (empty means 0); start and
-    end are non-negative integers with start < end; coder, label and text are not
-    empty; created_at and updated_at are ISO 8601 date-times (``Z``, an offset, or
-    no zone meaning UTC), returned as aware UTC. Whitespace around numbers and times
-    is ignored; text cells are returned exactly as stored.
+    end are non-negative integers with start < end; text is not empty; coder and
+    label names follow the naming rule and are returned cleaned
+    (:func:`framing_app.core.names.clean_name`: trimmed, one space between words,
+    one line, at most 200 characters); created_at and updated_at are ISO 8601
+    date-times (``Z``, an offset, or no zone meaning UTC), returned as aware UTC.
+    Whitespace around numbers and times is ignored; text cells are returned
+    exactly as stored.
 
     Returns (row number, row) pairs in file order, so that callers checking the
     rows against a project can name the row as this function would. Raises

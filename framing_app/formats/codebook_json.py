@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TextIO
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.names import InvalidNameError, clean_name, name_key
 from framing_app.core.records import LabelSpec
+from framing_app.core.text import lone_surrogate
 
 __all__ = ["CODEBOOK_FORMAT", "CODEBOOK_VERSION", "read_codebook", "write_codebook"]
 
@@ -57,27 +59,40 @@ def _color(where: str, value: object) -> str:
 
 
 def _label(where: str, entry: object) -> LabelSpec:
-    """Check one ``labels`` entry and return it as a LabelSpec (name stripped,
-    colour normalised to upper-case #RRGGBB). Unknown keys are ignored."""
+    """Check one ``labels`` entry and return it as a LabelSpec (name cleaned by
+    :func:`framing_app.core.names.clean_name`, colour normalised to upper-case
+    #RRGGBB). Unknown keys are ignored."""
     if not isinstance(entry, dict):
         raise _Invalid(f"{where}: expected an object with a name")
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise _Invalid(f"{where}: has no name (a non-empty string)")
+    try:
+        name = clean_name(name, "label")
+    except InvalidNameError as exc:
+        raise _Invalid(f"{where}: {exc}") from None
     definition = entry.get("definition", "")
     if not isinstance(definition, str):
         raise _Invalid(f"{where}: definition must be a string")
+    bad = lone_surrogate(definition)
+    if bad is not None:
+        raise _Invalid(
+            f"{where}: definition holds an unpaired surrogate (U+{ord(definition[bad]):04X}), "
+            "which is not text"
+        )
     color = _color(where, entry.get("color", _DEFAULT_COLOR))
     shortcut = entry.get("shortcut")
     if shortcut is not None and not isinstance(shortcut, str):
         raise _Invalid(f"{where}: shortcut must be a string or null, not {shortcut!r}")
+    if shortcut is not None and lone_surrogate(shortcut) is not None:
+        raise _Invalid(f"{where}: shortcut holds an invalid character (an unpaired surrogate)")
     if shortcut is not None and not shortcut.strip():
         raise _Invalid(f"{where}: shortcut is empty; use null for no shortcut")
     archived = entry.get("archived", False)
     if not isinstance(archived, bool):
         raise _Invalid(f"{where}: archived must be true or false, not {archived!r}")
     return LabelSpec(
-        name=name.strip(),
+        name=name,
         definition=definition,
         color=color,
         shortcut=shortcut,
@@ -94,7 +109,7 @@ def _labels(entries: Sequence[object]) -> list[LabelSpec]:
     for number, entry in enumerate(entries, start=1):
         where = f"label {number}"
         label = _label(where, entry)
-        key = label.name.casefold()
+        key = name_key(label.name)
         if key in names:
             raise _Invalid(f"{where}: name {label.name!r} is already used by label {names[key]}")
         names[key] = number

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
+from framing_app.core.names import name_key
 from framing_app.core.records import AnnotationRow
 from framing_app.core.text import excerpt
 from framing_app.core.timestamps import iso_utc
 from framing_app.formats.annotation_csv import read_numbered_annotation_csv
 from framing_app.services.coding_status import advance_to_in_progress
-from framing_app.services.lookup import ensure_coder
+from framing_app.services.lookup import ensure_coder, names_to_ids
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
 from framing_app.store.bulk import insert_rows
@@ -208,8 +209,18 @@ def _names_to_ids(
     created: list[str],
     create: Callable[[Session, str], int],
 ) -> dict[str, int]:
-    known = dict(session.execute(select(model.name, model.id).where(model.name.in_(names))).all())
-    for name in sorted(names - known.keys()):
-        known[name] = create(session, name)
-        created.append(name)
+    """Each of *names* (cleaned by the reader) to the id of its row, created when new.
+
+    Names match case-insensitively (:func:`framing_app.core.names.name_key`), so
+    a file's "Sovereignty" is the project's "sovereignty", and two spellings in
+    one file make one new label.
+    """
+    by_key = names_to_ids(session, model)
+    known: dict[str, int] = {}
+    for name in sorted(names):
+        key = name_key(name)
+        if key not in by_key:
+            by_key[key] = create(session, name)
+            created.append(name)
+        known[name] = by_key[key]
     return known

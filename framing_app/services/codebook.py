@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from framing_app.core.errors import ConflictError, FramingError, InputFileError
+from framing_app.core.names import find_by_name, name_key
 from framing_app.core.records import LabelSpec
 from framing_app.formats.codebook_json import read_codebook, write_codebook
 from framing_app.services.lookup import clean_name, label_by_name
@@ -94,12 +95,13 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
     """
     specs = read_codebook(path)
     with project.db.write() as session:
-        existing = {lab.name: lab for lab in session.scalars(select(Label))}
-        in_file = {s.name for s in specs}
+        # Names match as everywhere else: cleaned and case-folded (core.names).
+        existing = {name_key(lab.name): lab for lab in session.scalars(select(Label))}
+        in_file = {name_key(s.name) for s in specs}
         held = {
             lab.shortcut: lab.name
-            for lab in existing.values()
-            if lab.name not in in_file and lab.shortcut
+            for key, lab in existing.items()
+            if key not in in_file and lab.shortcut
         }
         for spec in specs:
             if spec.shortcut and spec.shortcut in held:
@@ -110,11 +112,12 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
                 )
         # Free the file's labels' shortcuts first so that swapping two
         # shortcuts does not trip the unique constraint half-way.
-        session.execute(update(Label).where(Label.name.in_(in_file)).values(shortcut=None))
+        in_file_ids = [lab.id for key, lab in existing.items() if key in in_file]
+        session.execute(update(Label).where(Label.id.in_(in_file_ids)).values(shortcut=None))
         session.flush()
         report = CodebookImportReport(added=[], updated=[])
         for position, spec in enumerate(specs):
-            label = existing.get(spec.name)
+            label = existing.get(name_key(spec.name))
             if label is None:
                 label = Label(name=spec.name)
                 session.add(label)
@@ -127,7 +130,7 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
             label.archived = spec.archived
             label.position = position
         others = sorted(
-            (lab for lab in existing.values() if lab.name not in in_file),
+            (lab for key, lab in existing.items() if key not in in_file),
             key=lambda lab: (lab.position, lab.id),
         )
         for offset, label in enumerate(others, start=len(specs)):
@@ -179,9 +182,9 @@ def update_label(
         label = label_by_name(session, name)
         if new_name is not None:
             new_name = clean_name(new_name, "label")
-            if new_name != label.name:
+            if name_key(new_name) != name_key(label.name):
                 _check_free(session, name=new_name)
-                label.name = new_name
+            label.name = new_name
         if definition is not None:
             label.definition = definition
         if color is not None:
@@ -226,8 +229,10 @@ def delete_label(project: Project, name: str, *, with_annotations: bool = False)
 
 
 def _check_free(session: Session, *, name: str | None = None, shortcut: str | None = None) -> None:
-    if name is not None and session.scalar(select(Label.id).where(Label.name == name)):
-        raise ConflictError(f"the codebook already has a label named '{name}'")
+    if name is not None:
+        taken = find_by_name([(n, n) for n in session.scalars(select(Label.name))], name)
+        if taken is not None:
+            raise ConflictError(f"the codebook already has a label named '{taken}'")
     if shortcut:
         holder = session.scalar(select(Label.name).where(Label.shortcut == shortcut))
         if holder is not None:

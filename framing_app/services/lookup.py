@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from framing_app.core.errors import FramingError, NotFoundError
+from framing_app.core.errors import NotFoundError
+from framing_app.core.names import clean_name, find_by_name, name_key
 from framing_app.store.models import Article, Coder, Label
+
+__all__ = [
+    "article_by_ref",
+    "clean_name",
+    "coder_by_name",
+    "ensure_coder",
+    "label_by_name",
+    "names_to_ids",
+]
+
+M = TypeVar("M", Coder, Label)
 
 
 def article_by_ref(session: Session, ref: str | int) -> Article:
@@ -25,31 +39,42 @@ def article_by_ref(session: Session, ref: str | int) -> Article:
 
 
 def coder_by_name(session: Session, name: str) -> Coder:
-    coder = session.scalar(select(Coder).where(Coder.name == name.strip()))
+    """The coder whose name equals *name* as names compare (:mod:`framing_app.core.names`)."""
+    coder = _by_name(session, Coder, name)
     if coder is None:
-        raise NotFoundError(f"no coder named '{name}'")
+        raise NotFoundError(f"no coder named '{name.strip()}'")
     return coder
 
 
 def label_by_name(session: Session, name: str) -> Label:
-    label = session.scalar(select(Label).where(Label.name == name.strip()))
+    """The label whose name equals *name* as names compare (:mod:`framing_app.core.names`)."""
+    label = _by_name(session, Label, name)
     if label is None:
-        raise NotFoundError(f"no label named '{name}' in the codebook")
+        raise NotFoundError(f"no label named '{name.strip()}' in the codebook")
     return label
 
 
-def clean_name(name: str, what: str) -> str:
-    """*name* without surrounding white space; an empty name is an error."""
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise FramingError(f"a {what} name cannot be empty")
-    return cleaned
+def _by_name(session: Session, model: type[M], name: str) -> M | None:
+    # Exact spelling first (one indexed query); else compare every name by its
+    # case-folded key in Python, because SQLite's lower() folds ASCII only.
+    # Codebooks and coder lists hold tens of names, not thousands.
+    found = session.scalar(select(model).where(model.name == name))
+    if found is not None:
+        return found
+    pairs = [(n, i) for n, i in session.execute(select(model.name, model.id))]
+    ident = find_by_name(pairs, name)
+    return session.get(model, ident) if ident is not None else None
+
+
+def names_to_ids(session: Session, model: type[Coder] | type[Label]) -> dict[str, int]:
+    """Every name of *model*'s table, by :func:`~framing_app.core.names.name_key`, to its id."""
+    return {name_key(name): ident for name, ident in session.execute(select(model.name, model.id))}
 
 
 def ensure_coder(session: Session, name: str) -> Coder:
-    """The coder called *name*, created if new."""
+    """The coder called *name* (compared case-insensitively), created if new."""
     cleaned = clean_name(name, "coder")
-    coder = session.scalar(select(Coder).where(Coder.name == cleaned))
+    coder = _by_name(session, Coder, cleaned)
     if coder is None:
         coder = Coder(name=cleaned)
         session.add(coder)

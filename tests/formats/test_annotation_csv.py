@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.names import clean_name
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
 from framing_app.formats.annotation_csv import (
     EXCEL_BOM,
@@ -58,7 +60,7 @@ TRICKY_ROWS = [
         label='=HYPERLINK("http://x")',
         memo="+1 -1 @sum",
         text="'quoted start",
-        coder="  padded coder  ",
+        coder='coder "quoted", with comma',  # names are trimmed (core.names)
     ),
     make_row(annotation_id=10, text=" ", memo="\t tabbed", article_external_id=""),
 ]
@@ -194,10 +196,10 @@ def test_excel_flavour_neutralises_every_text_column_but_not_numbers(tmp_path: P
     row = make_row(
         annotation_id=-5,
         article_external_id="=a",
-        article_title="+b",
+        article_title="\tb",  # (a name cannot hold a tab: core.names)
         article_sha256="-c",
         coder="@d",
-        label="\te",
+        label="+e",
         text="\rf",
         memo="=g",
     )
@@ -209,10 +211,10 @@ def test_excel_flavour_neutralises_every_text_column_but_not_numbers(tmp_path: P
         "-5",
         "3",
         "'=a",
-        "'+b",
+        "'\tb",
         "'-c",
         "'@d",
-        "'\te",
+        "'+e",
         "10",
         "42",
         "'\rf",
@@ -238,8 +240,18 @@ any_char = (
 )
 texts = st.lists(st.one_of(TRICKY_CHARS, any_char), max_size=12).map("".join)
 non_empty_texts = texts.filter(lambda s: s != "")
-non_blank_texts = texts.filter(lambda s: s.strip() != "")
 utc_times = st.datetimes(timezones=st.just(UTC))
+# Coder and label names as the naming rule (core.names) leaves them: one line,
+# no invisible characters, single spaces between words, NFC.
+name_chars = st.one_of(
+    st.sampled_from(['"', ",", "'", "=", "+", "-", "@", "😀", "é", "ß"]),
+    any_char.filter(lambda c: unicodedata.category(c)[0] not in "CZ" and not c.isspace()),
+)
+names = (
+    st.lists(st.lists(name_chars, min_size=1, max_size=6).map("".join), min_size=1, max_size=3)
+    .map(lambda words: unicodedata.normalize("NFC", " ".join(words)))
+    .filter(lambda name: clean_name(name, "x") == name)
+)
 
 
 @st.composite
@@ -251,8 +263,8 @@ def annotation_rows(draw: st.DrawFn) -> AnnotationRow:
         article_external_id=draw(texts),
         article_title=draw(texts),
         article_sha256=draw(texts),
-        coder=draw(non_blank_texts),
-        label=draw(non_blank_texts),
+        coder=draw(names),
+        label=draw(names),
         start=start,
         end=start + draw(st.integers(min_value=1, max_value=10**6)),
         text=draw(non_empty_texts),
@@ -281,7 +293,8 @@ def test_round_trip_of_apostrophes_and_formula_starts_is_exact(
 ) -> None:
     """Dense search over the characters the neutralisation rule looks at."""
     path = tmp_path_factory.mktemp("ap") / "a.csv"
-    row = make_row(memo=memo, text="x" + memo, label="L" + memo)
+    # A name is one line (core.names): no tab or CR in the label.
+    row = make_row(memo=memo, text="x" + memo, label=memo.translate({9: None, 13: None}) or "L")
     write_to(path, [row], excel=True)
     assert read_annotation_csv(path) == [row]
 
@@ -479,3 +492,36 @@ def test_empty_file_is_rejected(tmp_path: Path) -> None:
 
 def test_missing_file_is_an_input_file_error(tmp_path: Path) -> None:
     assert_rejected(tmp_path / "nope.csv", None, "cannot read")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_names_are_cleaned_as_everywhere_else(tmp_path: Path) -> None:
+    """'sovereignty ' and 'double  standards' are the codebook's labels, not new ones."""
+    path = one_row_file(tmp_path / "a.csv", label=" sovereignty\u00a0 ", coder="  alice   smith")
+    (row,) = read_annotation_csv(path)
+    assert (row.label, row.coder) == ("sovereignty", "alice smith")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("label", "sover\neignty", "label name 'sover\\neignty' contains a control character"),
+        ("coder", "ali\x00ce", "coder name 'ali\\x00ce' contains a control character"),
+        ("label", "x" * 100_000, "is 100,000 characters long; the limit is 200"),
+        ("coder", "bob\u200b", "contains an invisible or invalid character (U+200B)"),
+    ],
+    ids=["newline", "nul", "100k", "zero-width"],
+)
+def test_bad_names_name_the_row_and_the_problem(
+    tmp_path: Path, column: str, value: str, problem: str
+) -> None:
+    path = one_row_file(tmp_path / "a.csv", **{column: value})
+    with pytest.raises(InputFileError) as caught:
+        read_annotation_csv(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}, row 2: ")
+    assert problem in message
+    assert "\n" not in message
+    assert len(message) < 300

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.names import InvalidNameError, clean_name, name_key
 from framing_app.core.records import LabelSpec
 from framing_app.formats.codebook_json import (
     CODEBOOK_FORMAT,
@@ -127,7 +129,18 @@ def test_round_trip_keeps_order_and_values(tmp_path: Path) -> None:
     assert read_codebook(write_file(tmp_path / "c.json", LABELS)) == LABELS
 
 
-names = st.text(min_size=1, max_size=20).map(str.strip).filter(bool)
+def _follows_the_naming_rule(name: str) -> bool:
+    try:
+        return clean_name(name, "label") == name
+    except InvalidNameError:
+        return False
+
+
+names = (
+    st.text(min_size=1, max_size=20)
+    .map(lambda name: unicodedata.normalize("NFC", " ".join(name.split())))
+    .filter(_follows_the_naming_rule)
+)
 colors = st.from_regex(r"#[0-9A-F]{6}", fullmatch=True)
 shortcuts = st.one_of(st.none(), st.text(min_size=1, max_size=5).filter(str.strip))
 label_specs = st.builds(
@@ -140,7 +153,7 @@ label_specs = st.builds(
 )
 codebooks = st.lists(label_specs, max_size=8).filter(
     lambda labels: (
-        len({label.name.casefold() for label in labels}) == len(labels)
+        len({name_key(label.name) for label in labels}) == len(labels)
         and len(
             {label.shortcut.strip().casefold() for label in labels if label.shortcut is not None}
         )
