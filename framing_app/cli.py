@@ -16,13 +16,14 @@ from typing import Any, TextIO
 
 from framing_app import __version__
 from framing_app.cli_table import format_table
-from framing_app.core.errors import FramingError
+from framing_app.core.errors import Cancelled, FramingError
 from framing_app.core.records import CodingStatus
 from framing_app.core.text import excerpt
 from framing_app.services import (
     annotation_export,
     annotation_import,
     article_import,
+    article_removal,
     articles,
     codebook,
     coders,
@@ -157,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
         "import-annotations", cmd_import_annotations, "merge an annotation CSV from another coder"
     )
     sub.add_argument("file", type=Path, metavar="FILE.csv")
+
+    sub = command(
+        "delete-articles",
+        cmd_delete_articles,
+        "delete articles with their annotations and statuses (asks first)",
+    )
+    sub.add_argument("refs", nargs="+", metavar="ID", help="external or internal ids")
+    sub.add_argument(
+        "--yes", action="store_true", help="delete without asking (needed when not at a terminal)"
+    )
     return parser
 
 
@@ -330,6 +341,37 @@ def cmd_import_annotations(project: Project, args: argparse.Namespace) -> int:
     if report.new_labels:
         print(f"  new label(s) added to the codebook: {', '.join(report.new_labels)}")
     return 0
+
+
+def cmd_delete_articles(project: Project, args: argparse.Namespace) -> int:
+    preview = article_removal.preview_removal(project, args.refs)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise FramingError(
+                f"deleting {_removal_counts(preview)} needs confirmation; "
+                "add --yes to delete without asking"
+            )
+        for article in preview.articles:
+            print(f"  {article.id}  {article.external_id}  {excerpt(article.title, 60)}")
+        print(f"Delete {_removal_counts(preview, colon=True)}? [y/N] ", end="", flush=True)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise Cancelled("deletion")
+    # The confirmed counts are passed on: if someone tagged these articles
+    # meanwhile, more would go than was agreed to, and nothing is deleted.
+    removal = article_removal.delete_articles(project, args.refs, expect=preview)
+    print(f"Deleted {_removal_counts(removal, colon=True)}.")
+    for article in removal.articles:
+        print(f"  deleted: {article.external_id} ({excerpt(article.title, 60)})")
+    return 0
+
+
+def _removal_counts(removal: article_removal.ArticleRemoval, colon: bool = False) -> str:
+    """'2 article(s) with 14 annotation(s): alice 9, bob 5' (in brackets without *colon*)."""
+    counts = f"{len(removal.articles)} article(s) with {removal.annotations} annotation(s)"
+    if not removal.annotations_by_coder:
+        return counts
+    coders = ", ".join(f"{name} {n}" for name, n in removal.annotations_by_coder.items())
+    return f"{counts}: {coders}" if colon else f"{counts} ({coders})"
 
 
 def _print_table(

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shlex
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from framing_app.core.errors import InputFileError
-from framing_app.core.records import ArticleDraft
+from framing_app.core.records import ANNOTATION_COLUMNS, ArticleDraft
 from framing_app.core.text import normalise_text
 from framing_app.formats.csv_fields import allow_long_fields
 from framing_app.formats.dates import parse_publication_date
@@ -30,6 +32,29 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
 }
 _DELIMITERS = ",;\t"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A table this program writes that must not be imported as articles.
+
+    An annotation export has a ``text`` column (the coded passage), so
+    without this check every coded passage in it became an article.
+    """
+
+    name: str  # "an annotation export", as the message says it
+    columns: tuple[str, ...]  # the header the program writes
+    advice: str  # what to do with it instead; ``{path}`` is the file, quoted for a shell
+
+
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat(
+        "an annotation export",
+        ANNOTATION_COLUMNS,
+        "merge it with `framing-app import-annotations {path}`",
+    ),
+)
+"""Every table the program exports; a new export format is one more line here."""
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -60,10 +85,12 @@ def read_article_table(path: Path, encoding: str | None = None) -> list[ArticleD
     else as given; empty values None.
 
     Raises :class:`InputFileError` when the file cannot be read or decoded, has
-    no header or no article rows, has no text column or two columns for one
-    role, when a row is malformed, has a different number of fields than the
-    header or an empty text, or when one id is given to two different texts
-    (a row repeating an earlier one exactly, id and text, is dropped).
+    no header or no article rows, is one of the program's own exports
+    (:data:`EXPORT_FORMATS`; the message names the command that reads it), has
+    no text column or two columns for one role, when a row is malformed, has
+    a different number of fields than the header or an empty text, or when
+    one id is given to two different texts (a row repeating an earlier one
+    exactly, id and text, is dropped).
     """
     allow_long_fields()
     if encoding is None:
@@ -175,8 +202,38 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def export_format_of(header: Sequence[str]) -> ExportFormat | None:
+    """The entry of :data:`EXPORT_FORMATS` whose header *header* holds, or None.
+
+    Names are compared as column roles are (stripped, in any case), in any
+    order, a byte order mark ignored, because a spreadsheet may have reordered,
+    re-saved or extended the file. Every column of the export must be there:
+    an article table may share a few of its names (``text``, ``coder``), not
+    all of them, and a file holding them all is what the named command is for.
+    """
+    names = {name.replace("\ufeff", "").strip().casefold() for name in header}
+    for known in EXPORT_FORMATS:
+        if all(column.casefold() in names for column in known.columns):
+            return known
+    return None
+
+
+def _refuse_exports(path: Path, header: Sequence[str]) -> None:
+    known = export_format_of(header)
+    if known is not None:
+        shown = ", ".join(known.columns[:3])
+        raise InputFileError(
+            path,
+            f"this is {known.name} (columns {shown}, …), not an article table; "
+            + known.advice.format(path=shlex.quote(str(path))),
+        )
+
+
 def _match_columns(path: Path, header: Sequence[str]) -> dict[str, int]:
     """Role -> index of the header column that fills it."""
+    # Before the roles: an export without a text column would otherwise be
+    # told so, which is true but sends the user the wrong way.
+    _refuse_exports(path, header)
     role_of_name = {name: role for role, names in COLUMN_NAMES.items() for name in names}
     columns: dict[str, int] = {}
     for index, name in enumerate(header):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QToolBar,
 )
@@ -34,12 +35,21 @@ from framing_app.gui.file_jobs import (
 )
 from framing_app.gui.reader import Highlight, ReaderPane
 from framing_app.gui.undo_commands import DeleteCommand, EditCommand, TagCommand, push_done
-from framing_app.services import articles, codebook, coders, coding_status, tagging
+from framing_app.services import (
+    article_browser,
+    article_removal,
+    articles,
+    codebook,
+    coders,
+    coding_status,
+    tagging,
+)
 from framing_app.services.project import Project
 from framing_app.services.sample_corpus import sample_folder
 from framing_app.services.tagging import AnnotationInfo
 
 DEFAULT_FONT_POINTS = 13.0
+NO_ARTICLES_TEXT = "No articles yet: File ▸ Import articles…, or File ▸ Open sample articles."
 
 
 class MainWindow(QMainWindow):
@@ -91,9 +101,7 @@ class MainWindow(QMainWindow):
             # No article remembered: start where there is work left.
             first = self.article_list.neighbour(forward=True, unfinished_only=True)
             if first is None or not self.article_list.select_article(first):
-                self.reader.clear(
-                    "No articles yet: File ▸ Import articles…, or File ▸ Open sample articles."
-                )
+                self.reader.clear(NO_ARTICLES_TEXT)
 
     # -- construction -------------------------------------------------------
     def _action(
@@ -174,6 +182,11 @@ class MainWindow(QMainWindow):
             "&Find articles…",
             self.article_list.focus_filter,
             QKeySequence.StandardKey.Find,
+        )
+
+        article_menu = bar.addMenu("&Article")
+        self.delete_article_action = self._action(
+            article_menu, "&Delete…", self.delete_current_article
         )
 
         view_menu = bar.addMenu("&View")
@@ -548,6 +561,58 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 5000)
             return
         self.article_list.select_article(target)
+
+    def delete_current_article(self) -> None:
+        """Delete the shown article with everything coded on it, once the user confirms.
+
+        Not undoable: the confirmation says what goes instead. The undo history
+        is cleared, because its steps name annotations that no longer exist.
+        """
+        if self.article_id is None:
+            self.statusBar().showMessage("No article to delete.", 4000)
+            return
+        article_id = self.article_id
+        try:
+            preview = article_removal.preview_removal(self.project, [article_id])
+        except FramingError as error:
+            show_error(self, "Delete article", str(error))
+            return
+        if not self._confirm_removal(preview):
+            return
+        # Read while the article still has its place in the list's order.
+        target = self.article_list.neighbour(forward=True, unfinished_only=False)
+        if target is None:
+            target = self.article_list.neighbour(forward=False, unfinished_only=False)
+        try:
+            article_removal.delete_articles(self.project, [article_id], expect=preview)
+        except FramingError as error:
+            show_error(self, "Delete article", str(error))
+            return
+        self.undo_stack.clear()
+        self.article_id = None
+        self._annotations = []
+        self.article_list.refresh()
+        if target is None or not self.article_list.select_article(target):
+            self.panel.set_annotations([], self._label_colors)
+            _done, total = article_browser.progress(self.project, None)
+            self.reader.clear(NO_ARTICLES_TEXT if total == 0 else "No article selected.")
+
+    def _confirm_removal(self, removal: article_removal.ArticleRemoval) -> bool:
+        """True when the user agrees to delete what *removal* lists (default: No)."""
+        names = ", ".join(f"“{a.title}” ({a.external_id})" for a in removal.articles)
+        if removal.annotations:
+            coders_ = ", ".join(f"{c} {n}" for c, n in removal.annotations_by_coder.items())
+            goes = f" and its {removal.annotations} annotation(s): {coders_}"
+        else:
+            goes = " (no annotations)"
+        answer = QMessageBox.question(
+            self,
+            "Delete article",
+            f"Delete the article {names}{goes}?\n\nThis cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def zoom(self, step: int) -> None:
         self.font_points = min(28.0, max(8.0, self.font_points + step))

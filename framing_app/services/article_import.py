@@ -58,10 +58,12 @@ def import_articles(
 
     All or nothing: every file is read and checked before anything is
     written, and everything is written in one transaction, so a file that
-    cannot be read (an :class:`InputFileError` naming it) or a cancellation
-    leaves the project exactly as it was. A text already in the project (same
-    SHA-256 of the normalised text), or twice in this import, is skipped and
-    reported as a duplicate.
+    cannot be read (an :class:`InputFileError` naming it), a table that is
+    one of the program's own exports (an annotation export left in the
+    folder; see :data:`~framing_app.formats.article_table.EXPORT_FORMATS`) or
+    a cancellation leaves the project exactly as it was. A text already in
+    the project (same SHA-256 of the normalised text), or twice in this
+    import, is skipped and reported as a duplicate.
     """
     files = find_article_files(paths)
     roots = [Path(p) for p in paths]

@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing_app.core.errors import InputFileError
-from framing_app.core.records import ArticleDraft
+from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow, ArticleDraft
 from framing_app.core.text import normalise_text
-from framing_app.formats.article_table import read_article_table
+from framing_app.formats.annotation_csv import write_annotation_csv
+from framing_app.formats.article_table import (
+    EXPORT_FORMATS,
+    ExportFormat,
+    export_format_of,
+    read_article_table,
+)
 from framing_app.formats.plain_text import first_line_title
+
+_WHEN = datetime(2024, 3, 1, 14, 30, tzinfo=UTC)
 
 
 def table(rows: Sequence[Sequence[str]], delimiter: str = ",", lineterminator: str = "\r\n") -> str:
@@ -293,3 +302,89 @@ def test_written_tables_read_back(
     for article, (title, text) in zip(articles, rows, strict=True):
         expected_title = " ".join(normalise_text(title).split())
         assert article.title == (expected_title or first_line_title(normalise_text(text)))
+
+
+# --------------------------------------------------------------- the program's own exports
+
+
+def _annotation_export(path: Path, *, excel: bool = False) -> Path:
+    """An annotation CSV as ``framing-app export annotations`` writes it (one row)."""
+    row = AnnotationRow(
+        7, 3, "npr-1", "Talks", "ab" * 32, "alice", "sovereignty", 0, 12,
+        "We oppose it", "=SUM(A1) memo", _WHEN, _WHEN,
+    )  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_annotation_csv([row], out, excel=excel)
+    return path
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(InputFileError) as caught:
+        read_article_table(path)
+    return str(caught.value)
+
+
+def _annotation_advice(path: Path) -> str:
+    return (
+        f"{path}: this is an annotation export (columns annotation_id, article_id, "
+        f"article_external_id, …), not an article table; "
+        f"merge it with `framing-app import-annotations {path}`"
+    )
+
+
+@pytest.mark.parametrize("excel", [False, True], ids=["plain", "excel"])
+def test_an_annotation_export_is_refused_naming_the_command(tmp_path: Path, excel: bool) -> None:
+    """Its ``text`` column once made every coded passage an article."""
+    path = _annotation_export(tmp_path / "annotations.csv", excel=excel)
+    assert _refusal(path) == _annotation_advice(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_an_annotation_export_resaved_by_a_spreadsheet_is_refused(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Columns moved, names in another case with spaces, ``;``, a new column; BOM or Windows-1252.
+
+    Windows-1252 takes the careful path (the file is not UTF-8), as does any
+    encoding given explicitly.
+    """
+    shuffled = [*reversed(ANNOTATION_COLUMNS), "Notes"]
+    header = [f" {name.upper()} " if n % 2 else name for n, name in enumerate(shuffled)]
+    row = ["x"] * len(header)
+    row[shuffled.index("memo")] = "café"
+    path = write(tmp_path / "Annotations (edited).csv", table([header, row], ";"), encoding)
+    expected = _annotation_advice(path).replace(
+        f"import-annotations {path}", f"import-annotations '{path}'"
+    )
+    assert _refusal(path) == expected
+    with pytest.raises(InputFileError) as caught:
+        read_article_table(path, encoding=encoding)
+    assert str(caught.value) == expected
+
+
+def test_an_annotation_export_saved_as_tsv_is_refused(tmp_path: Path) -> None:
+    text = table([ANNOTATION_COLUMNS, ["1"] * len(ANNOTATION_COLUMNS)], delimiter="\t")
+    path = write(tmp_path / "annotations.tsv", text)
+    assert _refusal(path) == _annotation_advice(path)
+
+
+@pytest.mark.parametrize("known", EXPORT_FORMATS, ids=lambda known: known.name)
+def test_every_known_export_format_is_recognised_by_its_header(
+    tmp_path: Path, known: ExportFormat
+) -> None:
+    """The table of export formats is the one place a new export is registered."""
+    header = list(known.columns)
+    path = write(tmp_path / "export.csv", table([header, ["v"] * len(header)]))
+    message = _refusal(path)
+    assert message.startswith(f"{path}: this is {known.name} (columns {header[0]}, ")
+    assert message.endswith(known.advice.format(path=path))
+    assert export_format_of(["\ufeff" + header[-1], *header[:-1]]) is known
+
+
+def test_an_article_table_sharing_some_export_columns_is_read(tmp_path: Path) -> None:
+    """Only an export's whole header marks it: a table may well have ``coder`` and ``start``."""
+    header = ["id", "title", "text", "coder", "label", "start", "end", "memo"]
+    row = ["a1", "Talks", "An article that someone coded by hand.", "bob", "x", "0", "5", ""]
+    path = write(tmp_path / "hand-coded.csv", table([header, row]))
+    assert [a.text for a in read_article_table(path)] == [row[header.index("text")]]
+    assert export_format_of(header) is None
