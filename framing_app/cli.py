@@ -18,7 +18,7 @@ from framing_app import __version__
 from framing_app.cli_table import format_table
 from framing_app.core.errors import Cancelled, FramingError
 from framing_app.core.records import CodingStatus
-from framing_app.core.text import excerpt
+from framing_app.core.text import excerpt, lone_surrogate
 from framing_app.services import (
     annotation_export,
     annotation_import,
@@ -40,10 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # Titles and passages are Unicode whatever the locale says.
-    for stream in (sys.stdout, sys.stderr):
+    # A file name that is not valid UTF-8 reaches Python as surrogate escapes
+    # (PEP 383); write its original bytes back rather than fail on it.
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
         if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")
+            stream.reconfigure(encoding="utf-8", errors=errors)
     try:
+        _check_text_arguments(args)
         if args.command is None:
             from framing_app.gui.app import run_gui
 
@@ -59,6 +62,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{PROG}: interrupted; nothing was changed by the unfinished command", file=sys.stderr
         )
         return 130
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse a text argument (a memo, a name, an id) holding bytes that are not UTF-8.
+
+    Python hands such bytes over as lone surrogates (PEP 383's surrogateescape),
+    which no database can store. File paths are exempt: a path in any bytes
+    names a real file, and Python opens it as given.
+    """
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and (at := lone_surrogate(item)) is not None:
+                byte = ord(item[at]) - 0xDC00
+                shown = f"byte 0x{byte:02x}" if 0x80 <= byte <= 0xFF else "a lone surrogate"
+                raise FramingError(
+                    f"argument {_option_name(dest)} is not valid UTF-8 text ({shown} at "
+                    f"character {at}); check the terminal's encoding"
+                )
+
+
+def _option_name(dest: str) -> str:
+    return {"refs": "ID", "paths": "PATH"}.get(dest, "--" + dest.replace("_", "-"))
 
 
 def open_project(args: argparse.Namespace) -> Project:

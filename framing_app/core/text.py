@@ -13,17 +13,35 @@ import unicodedata
 _BOM = "\ufeff"
 
 
+# C0 controls other than tab, LF and CR (handled above), and DEL. A NUL ends
+# a C string: a passage holding one is cut short by the next program that
+# reads the export. Vertical tab and form feed are line and page breaks
+# (Unicode Standard Annex #14 class BK) and become LF; the rest go.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+_BREAKS = frozenset("\x0b\x0c")
+
+
+def _control(match: re.Match[str]) -> str:
+    return "\n" if match.group() in _BREAKS else ""
+
+
 def normalise_text(text: str) -> str:
-    """Return *text* as it is stored: no leading BOM, LF line ends, Unicode NFC.
+    """Return *text* as it is stored: no leading BOM, LF line ends, no control codes, NFC.
 
     CRLF and lone CR become LF (so offsets do not depend on the platform that
-    wrote the file); NFC (Unicode Standard Annex #15) makes a precomposed
-    "é" and "e" + combining acute the same text, with the same offsets and hash.
+    wrote the file); vertical tab and form feed become LF, and the other C0
+    control characters (NUL included) and DEL are removed, tab and LF kept;
+    NFC (Unicode Standard Annex #15) makes a precomposed "é" and "e" +
+    combining acute the same text, with the same offsets and hash.
     """
-    if text.startswith(_BOM):
-        text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(_control, text)
+    # After the controls, so that no removed character can uncover a BOM that
+    # a second normalisation would then remove (idempotence).
+    if text.startswith(_BOM):
+        text = text.lstrip(_BOM)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text

@@ -48,7 +48,7 @@ from framing_app.core.errors import InputFileError
 from framing_app.core.names import InvalidNameError, clean_name
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
 from framing_app.core.timestamps import iso_utc
-from framing_app.formats.csv_fields import allow_long_fields
+from framing_app.formats.csv_fields import allow_long_fields, too_long_field
 
 __all__ = [
     "EXCEL_BOM",
@@ -379,5 +379,6 @@ def _read_records(path: Path, records: Iterator[list[str]]) -> list[tuple[int, A
                 raise InputFileError(path, str(exc), row=rows_read) from None
     except csv.Error as exc:
         # The reader failed inside the record after the last one it returned.
-        raise InputFileError(path, f"malformed CSV: {exc}", row=rows_read + 1) from None
+        reason = too_long_field(exc) or f"malformed CSV: {exc}"
+        raise InputFileError(path, reason, row=rows_read + 1) from None
     return result

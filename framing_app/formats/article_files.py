@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from framing_app.core.errors import InputFileError
+from framing_app.core.limits import MAX_ARTICLE_FILE_BYTES, MAX_TABLE_FILE_BYTES, megabytes
 from framing_app.core.records import ArticleDraft
+from framing_app.core.text import lone_surrogate
 from framing_app.formats.article_table import read_article_table
 from framing_app.formats.decoding import os_reason
 from framing_app.formats.docx_article import read_docx
@@ -15,6 +17,8 @@ from framing_app.formats.plain_text import read_plain_text
 
 ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".csv", ".tsv")
 """File name suffixes of the files articles are imported from (compared in any case)."""
+
+_TABLE_SUFFIXES = (".csv", ".tsv")
 
 _READERS: dict[str, Callable[[Path, str | None], list[ArticleDraft]]] = {
     ".txt": lambda path, encoding: [read_plain_text(path, encoding)],
@@ -75,6 +79,8 @@ def read_article_file(path: Path, encoding: str | None = None) -> list[ArticleDr
     reader rejects.
     """
     _check_suffix(path)
+    _check_name(path)
+    _check_size(path)
     reader = _READERS[path.suffix.lower()]
     try:
         return reader(path, encoding)
@@ -82,6 +88,37 @@ def read_article_file(path: Path, encoding: str | None = None) -> list[ArticleDr
         # The readers report failures to read the file themselves; this is for
         # anything a library opens on its own.
         raise InputFileError(path, os_reason(error)) from None
+
+
+def _check_name(path: Path) -> None:
+    """Refuse a file whose name is not UTF-8: it becomes the article's id, which must be text.
+
+    Such names come from old archives and Windows file systems mounted with
+    another code page; Python hands their bytes over as lone surrogates (PEP 383).
+    """
+    at = lone_surrogate(path.name)
+    if at is not None:
+        byte = ord(path.name[at]) - 0xDC00
+        raise InputFileError(
+            path, f"the file name is not valid UTF-8 (byte 0x{byte:02x}); rename the file"
+        )
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file too large to be what it claims before any of it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputFileError(path, os_reason(error)) from None
+    table = path.suffix.lower() in _TABLE_SUFFIXES
+    limit = MAX_TABLE_FILE_BYTES if table else MAX_ARTICLE_FILE_BYTES
+    if size > limit:
+        what = "an article table" if table else "one article"
+        raise InputFileError(
+            path,
+            f"is {megabytes(size)}, more than the {megabytes(limit)} allowed for {what}; "
+            "is it really an article file?",
+        )
 
 
 def _check_suffix(path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from framing_app.core.errors import InputFileError
 from framing_app.core.records import ANNOTATION_COLUMNS, ArticleDraft
 from framing_app.core.text import normalise_text
-from framing_app.formats.csv_fields import allow_long_fields
+from framing_app.formats.csv_fields import allow_long_fields, too_long_field
 from framing_app.formats.dates import parse_publication_date
 from framing_app.formats.decoding import read_text
 from framing_app.formats.plain_text import TITLE_LIMIT, first_line_title
@@ -147,6 +147,10 @@ def _parse(
         try:
             row = next(reader, None)
         except csv.Error as error:
+            too_long = too_long_field(error)
+            if too_long is not None:
+                # Final on either path: re-reading would only hold it all in memory.
+                raise InputFileError(path, too_long, row=row_number) from None
             if streamed:
                 raise _NotPlain from None
             raise InputFileError(path, f"malformed table row: {error}", row=row_number) from None

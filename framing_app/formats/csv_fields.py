@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import csv
 
+from framing_app.core.limits import MAX_ARTICLE_CHARS
+
 # The csv module refuses fields over 128 KiB by default; a long report, or a
-# passage that is a whole long article, is legitimate.
-_FIELD_LIMIT = 2**31 - 1
+# passage that is a whole long article, is legitimate. A field longer than the
+# longest article allowed is not, and the limit stops the reader before it
+# holds a gigabyte-long cell in memory.
+FIELD_LIMIT = MAX_ARTICLE_CHARS
+FIELD_LIMIT_MESSAGE = "field larger than field limit"
 
 
 def allow_long_fields() -> None:
-    """Raise the csv module's field size limit (process-wide, and only ever raised)."""
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    """Set the csv module's field size limit (process-wide) to the longest article."""
+    csv.field_size_limit(FIELD_LIMIT)
+
+
+def too_long_field(error: Exception) -> str | None:
+    """The message for a csv error that is a cell over the limit, else None."""
+    if FIELD_LIMIT_MESSAGE in str(error):
+        return (
+            f"a cell is longer than {FIELD_LIMIT:,} characters, the limit for one article "
+            "(a quote left open, or not an article table?)"
+        )
+    return None

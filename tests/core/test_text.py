@@ -26,3 +26,19 @@ def test_idempotent_and_nfc_without_cr(text: str) -> None:
     assert normalise_text(once) == once
     assert "\r" not in once
     assert unicodedata.is_normalized("NFC", once)
+
+
+def test_nul_and_other_controls_are_removed_tab_and_newline_kept() -> None:
+    raw = "a\x00b\x01c\x1b[0md\x7fe\tf\ng\x1ah"
+    assert normalise_text(raw) == "abc[0mde\tf\ngh"
+
+
+def test_vertical_tab_and_form_feed_are_line_breaks() -> None:
+    assert normalise_text("page one\x0cpage two\x0bline") == "page one\npage two\nline"
+
+
+@given(st.text())
+def test_no_control_character_but_tab_and_newline_survives(text: str) -> None:
+    once = normalise_text(text)
+    assert all(c in "\t\n" or not (c < " " or c == "\x7f") for c in once)
+    assert not once.startswith("\ufeff")
