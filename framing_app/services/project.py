@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import exc, func, select
+from sqlalchemy import Connection, exc, insert
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
-from framing_app.core.errors import FramingError, SchemaError
+from framing_app.core.errors import FramingError
 from framing_app.store.database import Database
 from framing_app.store.engine import create_project_engine, sqlite_path, sqlite_url
 from framing_app.store.migrate import MigrationResult, migrate
@@ -44,8 +46,12 @@ class Project:
     def open(cls, path: Path | None = None, url: str | None = None) -> Project:
         """Open (creating if needed) the project at *path* or *url*, or the default one.
 
-        A new project gets the default codebook. Raises :class:`FramingError`
-        with a one-line message when the database cannot be used.
+        A new project gets its schema and the default codebook together or
+        not at all; an older one is backed up beside itself and upgraded (see
+        :func:`framing_app.store.migrate.migrate`). Raises
+        :class:`FramingError` with a one-line message saying why and what to
+        do when the database cannot be used, or cannot be backed up before an
+        upgrade; the project is then left as it was.
         """
         if path is not None and url is not None:
             raise ValueError("give a path or a URL, not both")
@@ -68,7 +74,10 @@ class Project:
             str(path) if path is not None else engine.url.render_as_string(hide_password=True)
         )
         try:
-            migration = migrate(engine)
+            # The default codebook is written in the transaction that creates
+            # the schema: a process killed in between leaves no codebook-less
+            # project, only an empty file that the next open sets up again.
+            migration = migrate(engine, on_create=cls._seed_codebook)
             if sqlite_path(url) is not None:
                 # Readers never block the writer, and a crash mid-write cannot
                 # corrupt the file. Persistent: set once, kept in the file.
@@ -79,33 +88,37 @@ class Project:
                 finally:
                     raw.close()
             project = cls(Database(engine), location, migration)
-            if migration.created:
-                project._seed_codebook()
-        except SchemaError:
+        except FramingError:
             engine.dispose()
             raise
         except exc.SQLAlchemyError as error:
             engine.dispose()
-            raise FramingError(
-                f"{location}: cannot open project ({database_reason(error)})"
-            ) from None
+            raise FramingError(open_failure(location, path, database_reason(error))) from None
         return project
 
-    def _seed_codebook(self) -> None:
-        with self.db.write() as session:
-            if session.scalar(select(func.count()).select_from(Label)):
-                return
-            for position, spec in enumerate(DEFAULT_LABELS):
-                session.add(
-                    Label(
-                        name=spec.name,
-                        definition=spec.definition,
-                        color=spec.color,
-                        shortcut=spec.shortcut,
-                        position=position,
-                        archived=spec.archived,
-                    )
-                )
+    @staticmethod
+    def _seed_codebook(connection: Connection) -> None:
+        """Write the default codebook on *connection*, inside its open transaction.
+
+        Only a project created from nothing is seeded. An empty codebook found
+        later is left alone: since schema and codebook are made together, it
+        can only mean that the user deleted every label, and the project keeps
+        no record that would tell "never had labels" apart from that.
+        """
+        connection.execute(
+            insert(Label),
+            [
+                {
+                    "name": spec.name,
+                    "definition": spec.definition,
+                    "color": spec.color,
+                    "shortcut": spec.shortcut,
+                    "position": position,
+                    "archived": spec.archived,
+                }
+                for position, spec in enumerate(DEFAULT_LABELS)
+            ],
+        )
 
     def close(self) -> None:
         self.db.dispose()
@@ -115,6 +128,38 @@ class Project:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+# Below this much free space SQLite cannot even create the shared-memory file
+# (32 KiB) that reading a WAL-mode project needs.
+_NEARLY_FULL_BYTES = 64 * 1024
+# The driver's reasons that mean "could not create or write a file here".
+_FILE_TROUBLE = ("unable to open database file", "disk I/O error", "readonly", "disk is full")
+
+
+def open_failure(location: str, path: Path | None, reason: str) -> str:
+    """The one-line message for a project that cannot be opened: why, and what to do.
+
+    SQLite's own reason says little when the cause is the folder (read-only:
+    no room for the lock files a WAL-mode project needs beside it) or a full
+    disk; those causes are named, with the remedy.
+    """
+    message = f"{location}: cannot open project ({reason})"
+    if path is None or not any(trouble in reason for trouble in _FILE_TROUBLE):
+        return message
+    folder = path.parent
+    if not os.access(folder, os.W_OK):
+        return (
+            f"{message}; its folder is read-only and SQLite must write beside the project: "
+            "copy the project to a writable folder and open it there"
+        )
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return message
+    if free < _NEARLY_FULL_BYTES:
+        return f"{message}; the disk is full: free some space, then open it again"
+    return message
 
 
 def database_reason(error: exc.SQLAlchemyError) -> str:

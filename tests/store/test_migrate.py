@@ -6,11 +6,16 @@ import hashlib
 import re
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from old_projects import OLD_REVISION, STAMP, make_old_project, revision
 
+from framing_app.core.default_codebook import DEFAULT_LABELS
 from framing_app.core.errors import FramingError, SchemaError
+from framing_app.services.codebook import delete_label
 from framing_app.services.project import Project
 from framing_app.store.engine import create_project_engine, sqlite_url
 from framing_app.store.migrate import MIGRATIONS_DIR, head_revision, migrate
@@ -155,3 +160,76 @@ def test_file_that_is_not_a_database_gives_one_line_error(tmp_path: Path) -> Non
     assert "\n" not in message
     assert str(path) in message
     assert "not a database" in message
+
+
+def _labels(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM label ORDER BY position")]
+
+
+def test_schema_and_default_codebook_are_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeding that fails takes the new schema with it, so the next open starts
+    again from nothing and the project gets its codebook (not: a schema for good
+    without one)."""
+    path = tmp_path / "p.sqlite"
+
+    def failing_seed(*_args: object) -> None:
+        raise RuntimeError("seeding interrupted")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Project, "_seed_codebook", failing_seed)
+        with pytest.raises(RuntimeError, match="seeding interrupted"):
+            Project.open(path=path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []
+    with Project.open(path=path) as project:
+        assert project.migration.created
+    assert _labels(path) == [spec.name for spec in DEFAULT_LABELS]
+
+
+def test_empty_file_left_by_a_killed_creation_becomes_a_project(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite"
+    path.write_bytes(b"")
+    with Project.open(path=path) as project:
+        assert project.migration.created
+    assert _labels(path) == [spec.name for spec in DEFAULT_LABELS]
+
+
+def test_codebook_emptied_by_the_user_is_not_reseeded(tmp_path: Path) -> None:
+    """An empty codebook in an existing project is the user's doing (schema and
+    codebook are created together), so opening the project leaves it empty."""
+    path = tmp_path / "p.sqlite"
+    with Project.open(path=path) as project:
+        for spec in DEFAULT_LABELS:
+            delete_label(project, spec.name)
+    with Project.open(path=path) as project:
+        assert not project.migration.created
+    assert _labels(path) == []
+
+
+def test_upgrade_waits_for_the_write_lock_and_backs_up_what_it_upgrades(tmp_path: Path) -> None:
+    """Backup and upgrade happen under one write lock: a writer that holds the
+    lock first finishes, and its row is in the backup as well as the upgrade."""
+    path = tmp_path / "p.sqlite"
+    make_old_project(path)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO coder (name, created_at) VALUES ('carol', ?)", (STAMP,))
+    opened: list[Project] = []
+    thread = threading.Thread(target=lambda: opened.append(Project.open(path=path)))
+    thread.start()
+    time.sleep(0.3)  # the opener is now waiting on the lock
+    assert opened == []
+    writer.execute("COMMIT")
+    writer.close()
+    thread.join(timeout=30)
+    (project,) = opened
+    project.close()
+    backup = project.migration.backup
+    assert backup is not None
+    with sqlite3.connect(backup) as conn:
+        assert ("carol",) in conn.execute("SELECT name FROM coder").fetchall()
+    assert revision(backup) == OLD_REVISION
+    assert revision(path) == head_revision()

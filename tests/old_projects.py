@@ -1,0 +1,121 @@
+"""Project files at an older schema revision, as an earlier framing-app left them.
+
+The schema comes from the shipped migrations (up to :data:`OLD_REVISION`), the
+rows from the standard library's ``sqlite3`` (``executemany`` builds a
+project of many megabytes in well under a second), and the file is in WAL
+mode like every project framing-app has written. Row counts and revisions are
+read back with ``sqlite3`` too, independently of the application's code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from framing_app.core.default_codebook import DEFAULT_LABELS
+from framing_app.store.engine import create_project_engine, sqlite_url, write_options
+from framing_app.store.migrate import MIGRATIONS_DIR, head_revision
+
+# The first schema; the shipped migrations go further (0002 adds indexes), so
+# opening one of these files is a real upgrade.
+OLD_REVISION = "0001"
+STAMP = "2025-01-01T00:00:00.000000Z"
+
+
+def make_old_project(
+    path: Path, *, articles: int = 3, text_chars: int = 2_000, journal_mode: str = "wal"
+) -> dict[str, int]:
+    """Create *path* at schema :data:`OLD_REVISION` and return its rows per table.
+
+    It holds the default codebook, two coders, *articles* articles of
+    *text_chars* characters each, one annotation and one coding status per
+    article. The file is closed cleanly (no ``-wal``/``-shm`` beside it).
+    *journal_mode* "delete" makes the rarer file that never got WAL mode.
+    """
+    assert head_revision() != OLD_REVISION, "the upgrade tests need an older revision"
+    engine = create_project_engine(sqlite_url(path))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.connect().execution_options(**write_options()) as conn, conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, OLD_REVISION)
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"PRAGMA journal_mode={journal_mode}")
+        with conn:
+            conn.executemany(
+                "INSERT INTO label (name, definition, color, shortcut, position, archived,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (s.name, s.definition, s.color, s.shortcut, i, s.archived, STAMP)
+                    for i, s in enumerate(DEFAULT_LABELS)
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO coder (name, created_at) VALUES (?, ?)",
+                [("alice", STAMP), ("bob", STAMP)],
+            )
+            body = ("Sovereignty and universal rights. " * (text_chars // 34 + 1))[:text_chars]
+            conn.executemany(
+                "INSERT INTO article (id, external_id, title, text, sha256, char_count, origin,"
+                " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (n, f"a{n}", f"Article {n}", f"{n} {body}", f"{n:064x}", len(body) + 2,
+                     "test", STAMP)
+                    for n in range(1, articles + 1)
+                ),
+            )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO annotation (article_id, coder_id, label_id, start_offset,"
+                " end_offset, memo, created_at, updated_at) VALUES (?, 1, 1, 0, 5, '', ?, ?)",
+                ((n, STAMP, STAMP) for n in range(1, articles + 1)),
+            )
+            conn.executemany(
+                "INSERT INTO coding_status (coder_id, article_id, status, updated_at)"
+                " VALUES (1, ?, 'done', ?)",
+                ((n, STAMP) for n in range(1, articles + 1)),
+            )
+    finally:
+        conn.close()
+    return table_counts(path)
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    """Rows per table (SQLite's own tables left out) of the database file at *path*."""
+    assert path.is_file(), f"no database file {path}"
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+def revision(path: Path) -> str:
+    """The framing-app schema revision stamped in the database file at *path*."""
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of the database file at *path*: ``"ok"`` when sound."""
+    conn = sqlite3.connect(path)
+    try:
+        return "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check"))
+    finally:
+        conn.close()
