@@ -184,6 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
         "import-annotations", cmd_import_annotations, "merge an annotation CSV from another coder"
     )
     sub.add_argument("file", type=Path, metavar="FILE.csv")
+    flavour = sub.add_mutually_exclusive_group()
+    flavour.add_argument(
+        "--excel",
+        dest="flavour",
+        action="store_const",
+        const="excel",
+        help="the file is an Excel-flavour export: drop the apostrophe put before = + - @ "
+        "(needed only for a file without the excel_escaped column)",
+    )
+    flavour.add_argument(
+        "--plain",
+        dest="flavour",
+        action="store_const",
+        const="plain",
+        help="the file is plain: keep every cell as it is",
+    )
 
     sub = command(
         "delete-articles",
@@ -356,7 +372,7 @@ def cmd_export(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_import_annotations(project: Project, args: argparse.Namespace) -> int:
     report = annotation_import.import_annotations(
-        project, args.file, progress=_progress_bar("import")
+        project, args.file, flavour=args.flavour, progress=_progress_bar("import")
     )
     print(
         f"Imported {report.added} annotation(s) from {args.file}"

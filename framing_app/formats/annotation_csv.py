@@ -17,8 +17,16 @@ Two flavours:
   recognises the encoding, and text cells that a spreadsheet would run as a formula
   are neutralised with a leading apostrophe, following the OWASP guidance on CSV
   injection (https://owasp.org/www-community/attacks/CSV_Injection): a cell must not
-  begin with ``=``, ``+``, ``-``, ``@``, tab or carriage return. The reader undoes
-  this, so both flavours round-trip exactly.
+  begin with ``=``, ``+``, ``-``, ``@``, tab or carriage return. The file marks itself
+  with a last column, :data:`EXCEL_MARKER_COLUMN`, holding ``yes`` in every row. The
+  reader undoes the neutralisation only in a file so marked (or when told the
+  flavour), so both flavours round-trip exactly.
+
+The flavour is never guessed from a byte order mark: a plain file re-saved by an
+editor that adds one (Notepad, many spreadsheets) keeps its apostrophes. An
+unmarked file with a BOM and a cell the Excel rule would change (the Excel flavour
+of version 0.1 had no marker) is refused with :class:`FlavourUnclearError` until
+the flavour is given.
 
 The neutralisation rule, chosen so that the round trip is exact: a text cell that
 matches ``'*[=+\\-@\\t\\r]`` (any number of apostrophes, possibly none, then one of
@@ -42,7 +50,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.names import InvalidNameError, clean_name
@@ -52,6 +60,9 @@ from framing_app.formats.csv_fields import allow_long_fields, too_long_field
 
 __all__ = [
     "EXCEL_BOM",
+    "EXCEL_MARKER_COLUMN",
+    "Flavour",
+    "FlavourUnclearError",
     "read_annotation_csv",
     "read_numbered_annotation_csv",
     "write_annotation_csv",
@@ -59,6 +70,16 @@ __all__ = [
 
 EXCEL_BOM = "\ufeff"
 """UTF-8 byte order mark (U+FEFF) that starts an Excel-flavour file."""
+
+EXCEL_MARKER_COLUMN = "excel_escaped"
+"""Last column of an Excel-flavour file: its cells were neutralised for spreadsheets."""
+
+Flavour = Literal["plain", "excel"]
+
+
+class FlavourUnclearError(InputFileError):
+    """A file whose flavour decides what some cells say, and which does not say it."""
+
 
 # First characters a spreadsheet may treat as the start of a formula (OWASP).
 _FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -140,7 +161,8 @@ def _excel_fields(row: AnnotationRow) -> tuple[object, ...]:
 def write_annotation_csv(rows: Iterable[AnnotationRow], out: TextIO, *, excel: bool = False) -> int:
     """Write ``rows`` as an annotation CSV to ``out``; return the number of rows written.
 
-    Promises: the header is ``ANNOTATION_COLUMNS`` in order; records follow RFC 4180
+    Promises: the header is ``ANNOTATION_COLUMNS`` in order (then, in the Excel
+    flavour, :data:`EXCEL_MARKER_COLUMN`); records follow RFC 4180
     (CRLF ends, minimal quoting, doubled quotes); times are
     ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; for rows that pass the reader's checks,
     :func:`read_annotation_csv` returns rows equal to ``rows`` (times as
@@ -155,12 +177,17 @@ def write_annotation_csv(rows: Iterable[AnnotationRow], out: TextIO, *, excel: b
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     if excel:
         out.write(EXCEL_BOM)
-    writer.writerow(ANNOTATION_COLUMNS)
+    writer.writerow((*ANNOTATION_COLUMNS, EXCEL_MARKER_COLUMN) if excel else ANNOTATION_COLUMNS)
     fields: Callable[[AnnotationRow], tuple[object, ...]] = (
         _excel_fields if excel else _plain_fields
     )
     writerow = writer.writerow
     count = 0
+    if excel:
+        for row in rows:
+            writerow((*fields(row), "yes"))
+            count += 1
+        return count
     for row in rows:
         writerow(fields(row))
         count += 1
@@ -303,16 +330,23 @@ def _name(name: str, what: str) -> str:
         raise _RowProblem(str(exc)) from None
 
 
-def read_annotation_csv(path: Path) -> list[AnnotationRow]:
+def read_annotation_csv(path: Path, flavour: Flavour | None = None) -> list[AnnotationRow]:
     """The rows of :func:`read_numbered_annotation_csv`, without their numbers."""
-    return [row for _, row in read_numbered_annotation_csv(path)]
+    return [row for _, row in read_numbered_annotation_csv(path, flavour)]
 
 
-def read_numbered_annotation_csv(path: Path) -> list[tuple[int, AnnotationRow]]:
+def read_numbered_annotation_csv(
+    path: Path, flavour: Flavour | None = None
+) -> list[tuple[int, AnnotationRow]]:
     """Read an annotation CSV written by :func:`write_annotation_csv`, either flavour.
 
-    A leading UTF-8 byte order mark marks the Excel flavour, whose neutralised text
-    cells (OWASP CSV injection; see the module doc) are restored. The header must
+    In the Excel flavour, neutralised text cells (OWASP CSV injection; see the
+    module doc) are restored. The flavour is *flavour* when given; otherwise
+    Excel when the header has :data:`EXCEL_MARKER_COLUMN`, else plain, except
+    that a file starting with a byte order mark, without the marker, and with a
+    text cell the Excel rule would change raises :class:`FlavourUnclearError`
+    (it may be an unmarked Excel export of version 0.1). A leading byte order
+    mark is dropped in either flavour. The header must
     hold all of ``ANNOTATION_COLUMNS`` (names compared after stripping whitespace,
     in any order; other columns are ignored). Records follow RFC 4180; a quote left
     open is an error rather than swallowing the rest of the file. Blank lines are
@@ -337,7 +371,7 @@ def read_numbered_annotation_csv(path: Path) -> list[tuple[int, AnnotationRow]]:
     # only a file that is not UTF-8 is decoded whole, to say where it fails.
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            return _read_records(path, csv.reader(handle, strict=True))
+            return _read_records(path, csv.reader(handle, strict=True), flavour)
     except UnicodeDecodeError:
         _decode(path)
         raise
@@ -345,16 +379,23 @@ def read_numbered_annotation_csv(path: Path) -> list[tuple[int, AnnotationRow]]:
         raise InputFileError(path, f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def _read_records(path: Path, records: Iterator[list[str]]) -> list[tuple[int, AnnotationRow]]:
+def _read_records(
+    path: Path, records: Iterator[list[str]], flavour: Flavour | None
+) -> list[tuple[int, AnnotationRow]]:
     rows_read = 0  # records taken from the reader so far; the header is record 1
     try:
         header = next(records, None)
         if header is None:
             raise InputFileError(path, "the file is empty; expected a header row")
         rows_read = 1
-        excel = header[0].startswith(EXCEL_BOM)
-        if excel:
+        bom = header[0].startswith(EXCEL_BOM)
+        if bom:
             header[0] = header[0][len(EXCEL_BOM) :]
+        if flavour is None and EXCEL_MARKER_COLUMN in (name.strip() for name in header):
+            flavour = "excel"
+        excel = flavour == "excel"
+        # Only an unmarked file with a BOM is in doubt: watch its text cells.
+        undecided = flavour is None and bom
         positions = _column_positions(path, header)
         pick = itemgetter(*(positions[name] for name in ANNOTATION_COLUMNS))
         text_positions = [positions[name] for name in _TEXT_COLUMNS]
@@ -373,6 +414,14 @@ def _read_records(path: Path, records: Iterator[list[str]]) -> list[tuple[int, A
             if excel:
                 for index in text_positions:
                     record[index] = _restore(record[index])
+            elif undecided and any(_restore(record[i]) != record[i] for i in text_positions):
+                raise FlavourUnclearError(
+                    path,
+                    "starts with a byte order mark but has no excel_escaped column, and a cell "
+                    "begins with an apostrophe before = + - @: say whether it is an Excel-flavour "
+                    "export (--excel: the apostrophe goes) or not (--plain: it stays)",
+                    row=rows_read,
+                )
             try:
                 result.append((rows_read, _row_from_record(record, pick)))
             except _RowProblem as exc:

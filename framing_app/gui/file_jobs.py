@@ -16,11 +16,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from framing_app.gui.background import Outcome, run_with_progress, show_error, show_information
 from framing_app.services.annotation_export import export_annotations_to_file
-from framing_app.services.annotation_import import AnnotationImportReport, import_annotations
+from framing_app.services.annotation_import import (
+    AnnotationImportReport,
+    Flavour,
+    FlavourUnclearError,
+    import_annotations,
+)
 from framing_app.services.article_import import ArticleImportReport, import_articles
 from framing_app.services.progress import CancelCheck, ProgressCallback
 from framing_app.services.project import Project
@@ -65,26 +71,40 @@ def import_articles_interactive(
 
 
 def import_annotations_interactive(
-    parent: QWidget, project: Project, path: Path
+    parent: QWidget, project: Project, path: Path, flavour: Flavour | None = None
 ) -> AnnotationImportReport | None:
     """Merge the annotation CSV *path* into the project with progress; None unless it succeeded.
 
     On success an information message gives the counts, and the coders and
-    labels the file brought in.
+    labels the file brought in. A file whose flavour is unclear (see
+    :class:`~framing_app.formats.annotation_csv.FlavourUnclearError`) makes the
+    user say which it is, then is imported as they said.
     """
 
-    def work(progress: ProgressCallback, should_cancel: CancelCheck) -> AnnotationImportReport:
-        return import_annotations(
-            project,
-            path,
-            progress=_renamed_phases(progress, _ANNOTATION_IMPORT_PHASES),
-            should_cancel=should_cancel,
-        )
+    def work(
+        progress: ProgressCallback, should_cancel: CancelCheck
+    ) -> AnnotationImportReport | FlavourUnclearError:
+        try:
+            return import_annotations(
+                project,
+                path,
+                flavour=flavour,
+                progress=_renamed_phases(progress, _ANNOTATION_IMPORT_PHASES),
+                should_cancel=should_cancel,
+            )
+        except FlavourUnclearError as unclear:
+            # Handed back as a value: the question is asked on the GUI thread.
+            return unclear
 
     label = f"Importing annotations from {path.name}"
     outcome = run_with_progress(parent, "Import annotations", label, work)
+    if isinstance(outcome.value, FlavourUnclearError):
+        chosen = ask_flavour(parent, path, outcome.value)
+        if chosen is None:
+            return None
+        return import_annotations_interactive(parent, project, path, chosen)
     report = _settled(parent, project, "Import failed", "Nothing was imported", outcome)
-    if report is not None:
+    if isinstance(report, AnnotationImportReport):
         news = [
             f"New {what}: {', '.join(names)}."
             for what, names in (("coders", report.new_coders), ("labels", report.new_labels))
@@ -97,7 +117,8 @@ def import_annotations_interactive(
             f"{_count(report.duplicates, 'duplicate')} skipped.",
             detail=" ".join(news),
         )
-    return report
+        return report
+    return None
 
 
 def export_annotations_interactive(
@@ -132,6 +153,34 @@ def export_annotations_interactive(
             parent, "Export finished", f"Exported {_count(count, 'annotation')} to {path}."
         )
     return count
+
+
+def ask_flavour(parent: QWidget, path: Path, unclear: FlavourUnclearError) -> Flavour | None:
+    """Ask whether *path* is an Excel-flavour export; None when the user cancels."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Import annotations",
+        f"Was {path.name} exported “for Excel” by framing-app?",
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    row = f"row {unclear.row}" if unclear.row is not None else "a row"
+    box.setInformativeText(
+        f"The file starts like an Excel export but does not say so, and in {row} a cell "
+        "begins with an apostrophe before = + - or @.\n\n"
+        "Yes: it is an Excel export; the apostrophe that protected the cell goes.\n"
+        "No: it is a plain file; every cell is kept as it is."
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Yes:
+        return "excel"
+    if answer == QMessageBox.StandardButton.No:
+        return "plain"
+    return None
 
 
 def _settled(

@@ -16,13 +16,19 @@ from framing_app.core.names import name_key
 from framing_app.core.records import AnnotationRow
 from framing_app.core.text import excerpt
 from framing_app.core.timestamps import iso_utc
-from framing_app.formats.annotation_csv import read_numbered_annotation_csv
+from framing_app.formats.annotation_csv import (
+    Flavour,
+    FlavourUnclearError,
+    read_numbered_annotation_csv,
+)
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.lookup import ensure_coder, names_to_ids
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
 from framing_app.store.bulk import insert_rows
 from framing_app.store.models import Annotation, Article, Coder, Label, table_of
+
+__all__ = ["AnnotationImportReport", "Flavour", "FlavourUnclearError", "import_annotations"]
 
 _BATCH = 2000
 
@@ -49,6 +55,7 @@ def import_annotations(
     project: Project,
     path: Path,
     *,
+    flavour: Flavour | None = None,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> AnnotationImportReport:
@@ -62,8 +69,12 @@ def import_annotations(
     file with the row number, and nothing is imported. An annotation the
     project already has (same article, coder, label and span) is skipped, so
     importing a file twice adds nothing.
+
+    *flavour* says whether the file is the Excel flavour; without it the file's
+    own marker decides, and a file in doubt raises
+    :class:`~framing_app.formats.annotation_csv.FlavourUnclearError`.
     """
-    numbered = read_numbered_annotation_csv(path)
+    numbered = read_numbered_annotation_csv(path, flavour)
     rows = [row for _, row in numbered]
     result = AnnotationImportReport(rows=len(rows))
     with project.db.write() as session:

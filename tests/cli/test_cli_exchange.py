@@ -143,3 +143,59 @@ def test_import_annotations_rejects_a_bad_row_and_imports_nothing(
     for table in ("annotation", "coder", "coding_status"):
         assert sample_cli.count(table) == 0, table
     assert sample_cli.count("label") == 3
+
+
+def test_a_plain_export_resaved_with_a_bom_keeps_its_apostrophes(
+    coded_cli: Cli, sample_template: Path
+) -> None:
+    """Issue 6, defect 11: the BOM an editor adds does not make a file the Excel flavour."""
+    coded_cli.ok("export", "annotations", "--out", "plain.csv")
+    path = coded_cli.root / "plain.csv"
+    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    memo = records[0].index("memo")
+    records[1][memo] = "'=a formula-like memo"
+    records[2][memo] = "'tis the season"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out, lineterminator="\r\n").writerows(records)
+    other = coded_cli.root / "other.sqlite"
+    copy_database(sample_template, other)
+
+    line = check_error(coded_cli("import-annotations", "plain.csv", project=other))
+    assert "plain.csv, row 2: starts with a byte order mark" in line
+    assert "--excel" in line
+    assert "--plain" in line
+    assert coded_cli.count("annotation", project=other) == 0
+
+    check_ok(coded_cli("import-annotations", "--plain", "plain.csv", project=other))
+    memos = [
+        row[0] for row in coded_cli.query("SELECT memo FROM annotation ORDER BY id", project=other)
+    ]
+    assert memos[:2] == ["'=a formula-like memo", "'tis the season"]
+
+
+def test_the_excel_export_imports_back_exactly_without_being_told(
+    coded_cli: Cli, sample_template: Path
+) -> None:
+    coded_cli.ok(
+        "annotate",
+        "--coder",
+        "carol",
+        "--article",
+        NPR,
+        "--label",
+        "sovereignty",
+        "--start",
+        "0",
+        "--end",
+        "5",
+        "--memo",
+        "=SUM(A1) -1",
+    )
+    coded_cli.ok("export", "annotations", "--excel", "--out", "excel.csv")
+    assert "excel_escaped" in (coded_cli.root / "excel.csv").read_text(encoding="utf-8-sig")
+    other = coded_cli.root / "other.sqlite"
+    copy_database(sample_template, other)
+    check_ok(coded_cli("import-annotations", "excel.csv", project=other))
+    assert coded_cli.query(
+        "SELECT memo FROM annotation ORDER BY id", project=other
+    ) == coded_cli.query("SELECT memo FROM annotation ORDER BY id")

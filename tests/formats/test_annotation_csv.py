@@ -20,6 +20,8 @@ from framing_app.core.names import clean_name
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
 from framing_app.formats.annotation_csv import (
     EXCEL_BOM,
+    EXCEL_MARKER_COLUMN,
+    FlavourUnclearError,
     read_annotation_csv,
     write_annotation_csv,
 )
@@ -221,6 +223,7 @@ def test_excel_flavour_neutralises_every_text_column_but_not_numbers(tmp_path: P
         "'=g",
         "2024-03-01T14:30:05.123456Z",
         "2024-03-02T09:00:00.000000Z",
+        "yes",  # the excel_escaped marker column
     ]
     assert read_annotation_csv(path) == [row]
 
@@ -306,6 +309,47 @@ def test_plain_file_keeps_apostrophes(tmp_path: Path) -> None:
     assert (row.memo, row.text) == ("'=x", "'-y")
 
 
+def _resaved_with_bom(path: Path) -> Path:
+    """The file as Notepad or a spreadsheet saves it again: a BOM in front, nothing else."""
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return path
+
+
+def test_a_bom_alone_does_not_make_a_file_the_excel_flavour(tmp_path: Path) -> None:
+    """Issue 6, defect 11: a re-saved plain file lost the apostrophes of its memos."""
+    path = _resaved_with_bom(one_row_file(tmp_path / "a.csv", memo="'tis", text="'quoted'"))
+    (row,) = read_annotation_csv(path)
+    assert (row.memo, row.text) == ("'tis", "'quoted'")
+
+
+def test_a_bom_file_in_doubt_is_refused_until_the_flavour_is_given(tmp_path: Path) -> None:
+    path = _resaved_with_bom(one_row_file(tmp_path / "a.csv", memo="'=x", text="'-y"))
+    with pytest.raises(FlavourUnclearError) as caught:
+        read_annotation_csv(path)
+    assert str(caught.value).startswith(f"{path}, row 2: starts with a byte order mark")
+    assert "--excel" in str(caught.value)
+    assert "--plain" in str(caught.value)
+    (plain,) = read_annotation_csv(path, "plain")
+    assert (plain.memo, plain.text) == ("'=x", "'-y")
+    (excel,) = read_annotation_csv(path, "excel")
+    assert (excel.memo, excel.text) == ("=x", "-y")
+
+
+def test_the_excel_flavour_marks_itself_and_survives_losing_its_bom(tmp_path: Path) -> None:
+    row = make_row(memo="=SUM(A1)", text="-5 degrees")
+    path = tmp_path / "a.csv"
+    write_to(path, [row], excel=True)
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header == [*ANNOTATION_COLUMNS, EXCEL_MARKER_COLUMN]
+    assert read_annotation_csv(path) == [row]
+    # A tool that drops the BOM on saving: the marker still says what the file is.
+    path.write_bytes(path.read_bytes()[3:])
+    assert read_annotation_csv(path) == [row]
+    # ... and a reader told otherwise is obeyed.
+    (plain,) = read_annotation_csv(path, "plain")
+    assert plain.memo == "'=SUM(A1)"
+
+
 # --------------------------------------------------------------------------- other readers
 
 
@@ -343,7 +387,7 @@ def test_excel_bom_does_not_reach_the_first_column_name(tmp_path: Path) -> None:
     write_to(path, TRICKY_ROWS, excel=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf" + b"annotation_id,")
     frame = pd.read_csv(path, keep_default_na=False, dtype=str, encoding="utf-8-sig")
-    assert list(frame.columns) == list(ANNOTATION_COLUMNS)
+    assert list(frame.columns) == [*ANNOTATION_COLUMNS, EXCEL_MARKER_COLUMN]
     assert frame["label"][2] == '\'=HYPERLINK("http://x")'
 
 

@@ -10,6 +10,7 @@ worker waits in ``emit()``, so the cancel lands before the work goes on.
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import sqlite3
 import sys
@@ -45,6 +46,7 @@ from framing_app.gui.file_jobs import (
     import_articles_interactive,
 )
 from framing_app.services import tagging
+from framing_app.services.annotation_export import export_annotations
 from framing_app.services.article_import import import_articles
 from framing_app.services.articles import get_article, list_articles
 from framing_app.services.progress import CancelCheck, ProgressCallback
@@ -606,3 +608,55 @@ def test_rejected_annotation_csv_names_the_row_and_imports_nothing(
     assert box.windowTitle() == "Import failed"
     assert box.text().startswith(f"{out}, row 3: text does not match article 'a00001'")
     assert all(not a.annotations_by_coder for a in list_articles(other_project))
+
+
+@pytest.mark.parametrize(
+    ("answer", "memo"),
+    [
+        (QMessageBox.StandardButton.No, "'=kept as typed"),
+        (QMessageBox.StandardButton.Yes, "=kept as typed"),
+        (QMessageBox.StandardButton.Cancel, None),
+    ],
+    ids=["plain", "excel", "cancel"],
+)
+def test_an_annotation_file_in_doubt_makes_the_user_say_its_flavour(
+    qtbot: QtBot,
+    window: QWidget,
+    coded: Project,
+    other_project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: QMessageBox.StandardButton,
+    memo: str | None,
+) -> None:
+    """A BOM and "'=..." without the excel_escaped column: the program asks, never guesses."""
+    out = tmp_path / "annotations.csv"
+    assert export_annotations_interactive(window, coded, out, excel=False) == 3
+    only_box().close()
+    qtbot.waitUntil(lambda: not open_boxes())
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index("memo")] = "'=kept as typed"
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    asked: list[str] = []
+
+    def exec_(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append(box.text())
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+
+    report = import_annotations_interactive(window, other_project, out)
+
+    assert asked == ["Was annotations.csv exported “for Excel” by framing-app?"]
+    if memo is None:
+        assert report is None
+        assert all(not a.annotations_by_coder for a in list_articles(other_project))
+    else:
+        assert report is not None
+        assert report.added == 3
+        buffer = io.StringIO()
+        export_annotations(other_project, buffer)
+        back = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+        assert back[0]["memo"] == memo
