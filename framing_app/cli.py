@@ -344,7 +344,8 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         print(f"Set {count} article(s) to {args.set.value} for {args.coder}.")
         return 0
     if refs is None:
-        refs = [str(a.id) for a in articles.list_articles(project)]
+        # Internal ids as ints: "5" would first match an external id "5".
+        refs = [a.id for a in articles.list_articles(project)]
     rows = []
     for ref in refs:
         article = articles.get_article(project, ref)

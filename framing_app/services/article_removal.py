@@ -115,13 +115,10 @@ def _resolve(session: Session, refs: Sequence[ArticleRef]) -> list[RemovedArticl
     unknown: list[str] = []
     for ref in refs:
         article: Article | None
-        if isinstance(ref, int):
-            article = session.get(Article, ref)
-        else:
-            try:
-                article = article_by_ref(session, ref)
-            except NotFoundError:
-                article = None
+        try:
+            article = article_by_ref(session, ref)
+        except NotFoundError:
+            article = None
         if article is None:
             unknown.append(f"'{str(ref).strip()}'")
         elif article.id not in found:

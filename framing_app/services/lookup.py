@@ -24,12 +24,20 @@ M = TypeVar("M", Coder, Label)
 
 
 def article_by_ref(session: Session, ref: str | int) -> Article:
-    """The article whose external id is *ref*, else whose internal id is *ref*.
+    """The article *ref* names: an int is an internal id; a string is the
+    external id, else the internal id written in digits.
 
-    External ids come first because they are the researcher's own ids (often
-    numbers from a spreadsheet); the internal id is the fallback.
+    External ids come first for strings because they are the researcher's own
+    ids (often numbers from a spreadsheet), typed on the command line; the
+    GUI and other callers that hold an internal id pass it as an int, so that
+    an article whose external id is "5" never stands in for internal id 5.
     """
-    key = str(ref).strip()
+    if isinstance(ref, int):
+        article = session.get(Article, ref)
+        if article is None:
+            raise NotFoundError(f"no article with internal id {ref}")
+        return article
+    key = ref.strip()
     article = session.scalar(select(Article).where(Article.external_id == key))
     if article is None and key.isdigit():
         article = session.get(Article, int(key))
