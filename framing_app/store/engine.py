@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,18 @@ from sqlalchemy.engine import URL, make_url
 # with "database is locked": long enough for a big import elsewhere to finish
 # a commit, short enough that the user hears about a stuck lock.
 BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_ENV = "FRAMING_APP_BUSY_TIMEOUT_MS"
+
+
+def busy_timeout_ms() -> int:
+    """The busy timeout in ms: ``FRAMING_APP_BUSY_TIMEOUT_MS`` if set, else :data:`BUSY_TIMEOUT_MS`.
+
+    The variable lets a lab on a slow network share wait longer, and the
+    tests of a held lock wait less; a value that is not a non-negative
+    integer is ignored.
+    """
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 def sqlite_url(path: Path) -> str:
@@ -50,7 +63,7 @@ def create_project_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
