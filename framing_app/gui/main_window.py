@@ -602,9 +602,10 @@ class MainWindow(QMainWindow):
         names = ", ".join(f"“{a.title}” ({a.external_id})" for a in removal.articles)
         if removal.annotations:
             coders_ = ", ".join(f"{c} {n}" for c, n in removal.annotations_by_coder.items())
-            goes = f" and its {removal.annotations} annotation(s): {coders_}"
+            plural = "s" if removal.annotations != 1 else ""
+            goes = f" with its {removal.annotations} annotation{plural} ({coders_})"
         else:
-            goes = " (no annotations)"
+            goes = " (it has no annotations)"
         answer = QMessageBox.question(
             self,
             "Delete article",

@@ -95,8 +95,8 @@ def test_delete_names_the_counts_then_moves_to_the_next_article(
     assert yes.asked == [
         (
             "Delete article",
-            "Delete the article “Second article” (b-second) and its 3 annotation(s): "
-            "alice 2, bob 1?\n\nThis cannot be undone.",
+            "Delete the article “Second article” (b-second) with its 3 annotations "
+            "(alice 2, bob 1)?\n\nThis cannot be undone.",
         )
     ]
     assert [a.external_id for a in list_articles(project)] == ["a-first", "c-third"]
@@ -133,7 +133,8 @@ def test_the_last_article_in_the_list_moves_back_and_the_very_last_leaves_the_em
     window.article_list.select_article(get_article(project, "c-third").id)
     window.delete_article_action.trigger()
     assert yes.asked[-1][1] == (
-        "Delete the article “Third article” (c-third) (no annotations)?\n\nThis cannot be undone."
+        "Delete the article “Third article” (c-third) (it has no annotations)?\n\n"
+        "This cannot be undone."
     )
     assert window.article_id == get_article(project, "b-second").id
 
