@@ -87,7 +87,7 @@ class Project:
                     raw.cursor().execute("PRAGMA journal_mode=WAL")
                 finally:
                     raw.close()
-            project = cls(Database(engine), location, migration)
+            project = cls(Database(engine, location), location, migration)
         except FramingError:
             engine.dispose()
             raise

@@ -15,8 +15,10 @@ from framing_app.store.engine import write_options
 class Database:
     """Hands out one session per use case; nothing keeps a session open."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, location: str = "the project") -> None:
         self.engine = engine
+        # How messages name the database: its path, or its URL without password.
+        self.location = location
         # Objects stay readable after commit: services return plain values
         # built from them, never the objects themselves.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -24,14 +26,14 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits when the block ends and rolls back on any error."""
-        with _storage_errors(), self._sessions() as session, session.begin():
+        with _storage_errors(self.location), self._sessions() as session, session.begin():
             session.connection(execution_options=write_options())
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot; whatever happens in the block is rolled back."""
-        with _storage_errors(), self._sessions() as session:
+        with _storage_errors(self.location), self._sessions() as session:
             try:
                 yield session
             finally:
@@ -42,7 +44,7 @@ class Database:
 
 
 @contextmanager
-def _storage_errors() -> Iterator[None]:
+def _storage_errors(location: str) -> Iterator[None]:
     """Turn the database's operational failures into one-line :class:`StorageError`.
 
     A locked database, a read-only file, a full disk or a lost server are
@@ -54,5 +56,13 @@ def _storage_errors() -> Iterator[None]:
     except exc.OperationalError as error:
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
         if "locked" in reason or "busy" in reason:
-            reason += " (another program is writing to this project; try again)"
-        raise StorageError(f"the project database failed: {reason}") from None
+            advice = "another program is writing to this project; try again"
+        elif "full" in reason:
+            advice = "free some space on its disk, then try again"
+        elif "readonly" in reason:
+            advice = "the file or its folder is read-only"
+        else:
+            advice = "nothing was changed"
+        raise StorageError(
+            f"{location}: the project database failed: {reason} ({advice})"
+        ) from None
