@@ -2,8 +2,11 @@
 
 Researchers collect articles from many places: newer tools write UTF-8, Word
 and Notepad on Windows write UTF-16 with a byte-order mark or an ANSI code
-page (Windows-1252 in Western Europe and the Americas), database exports write
-whatever their server used. This module decides which one a file is in.
+page (Windows-1252 in Western Europe and the Americas, GBK in mainland China,
+Big5 in Taiwan, Shift_JIS in Japan, ...), database exports write whatever their
+server used. This module reads a file's bytes and decides which one it is in: byte
+order marks, binary files and UTF-8 here, the legacy code pages in
+:mod:`framing_app.formats.legacy_encodings`, which refuses rather than guess.
 """
 
 from __future__ import annotations
@@ -11,9 +14,24 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-import charset_normalizer
-
 from framing_app.core.errors import InputFileError
+from framing_app.formats.legacy_encodings import (
+    CANDIDATE_ENCODINGS,
+    decode_legacy,
+    detect_encoding,
+)
+
+__all__ = [
+    "CANDIDATE_ENCODINGS",
+    "codec_name",
+    "decode_bytes",
+    "detect_encoding",
+    "os_reason",
+    "read_bytes",
+    "read_text",
+    "reject_binary",
+    "sniff_bom",
+]
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -24,41 +42,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Single-byte code pages a news article may plausibly be in. Multi-byte Asian
-# encodings are left out on purpose: given short Western text, charset-normalizer
-# happily reports them (a German sentence came back as big5hkscs), and files in
-# those encodings can still be read by naming the encoding explicitly.
-LEGACY_CODE_PAGES: tuple[str, ...] = (
-    "cp1252",
-    "cp1250",
-    "cp1251",
-    "cp1253",
-    "cp1254",
-    "cp1257",
-    "koi8_r",
-    "iso8859_15",
-)
-
-# Two candidates whose mess ratios differ by less than this are equally good.
-_CHAOS_EPSILON = 0.01
-# ... and among those, coherence (how well the letters fit a language) must beat
-# the Windows-1252 reading by more than this to win. Coherence on a sentence or
-# two is noisy (a "£" made Windows-1250 look 0.02 more English than 1252), but
-# a Turkish or Lithuanian text does score clearly higher in its own code page.
-_COHERENCE_MARGIN = 0.05
 
 # C0 control characters that never occur in text (tab, LF, VT, FF, CR and the
 # DOS end-of-file mark 0x1A are left out: old text files do contain those).
 _CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1A)) | {0x1B, 0x1C, 0x1D}
 _BINARY_SAMPLE = 65536
-
-# Windows-1252 leaves five bytes undefined; like the WHATWG Encoding Standard,
-# read them as the C1 controls of the same number instead of failing.
-_CP1252_HIGH = {
-    byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xA0)
-}
-_CP1252_UNDEFINED = bytes(byte for byte, char in _CP1252_HIGH.items() if char == chr(byte))
-_CP1252_TABLE = str.maketrans({chr(byte): char for byte, char in _CP1252_HIGH.items()})
 
 
 def read_bytes(path: Path) -> bytes:
@@ -117,11 +105,6 @@ def reject_binary(data: bytes, path: Path) -> None:
         raise InputFileError(path, "looks like a binary file, not text")
 
 
-def _decode_cp1252(data: bytes) -> str:
-    """Decode *data* as Windows-1252, never failing (WHATWG's "windows-1252" decoder)."""
-    return data.decode("latin-1").translate(_CP1252_TABLE)
-
-
 def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> str:
     """Return the text held by *data*, the content of the file *path*.
 
@@ -135,11 +118,16 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> str:
     2. a NUL byte or many control bytes: the file is rejected as binary;
     3. strict UTF-8 (ASCII included), which almost never decodes anything else
        by accident;
-    4. a legacy single-byte code page (:data:`LEGACY_CODE_PAGES`) ranked by
-       charset-normalizer, preferring Windows-1252; see :func:`guess_code_page`.
+    4. one of the legacy encodings :data:`CANDIDATE_ENCODINGS`, chosen by
+       :func:`~framing_app.formats.legacy_encodings.detect_encoding`, which
+       raises :class:`InputFileError` ("cannot tell the encoding of this file;
+       give --encoding (it could be gb18030 or cp950)") rather than guess when
+       the bytes read plausibly in more than one.
 
-    The result is not normalised: a BOM read explicitly (``utf-8``) is kept,
-    line ends are as in the file. Pass it to
+    Windows-1252 is read as the WHATWG Encoding Standard's "windows-1252"
+    decoder does: its five undefined bytes become the C1 controls of the same
+    number. The result is not normalised: a BOM read explicitly (``utf-8``) is
+    kept, line ends are as in the file. Pass it to
     :func:`framing_app.core.text.normalise_text`.
     """
     if encoding is not None:
@@ -155,53 +143,7 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    code_page = guess_code_page(data)
-    if code_page == "cp1252":
-        return _decode_cp1252(data)
-    try:
-        return data.decode(code_page)
-    except UnicodeDecodeError:
-        return _decode_cp1252(data)
-
-
-def guess_code_page(data: bytes) -> str:
-    """Return the single-byte code page *data* (not valid UTF-8) is most likely in.
-
-    charset-normalizer ranks each code page by how "messy" the decoded text
-    looks (``chaos``) and how well its letters fit a language (``coherence``).
-    On a sentence or two, several code pages decode an ordinary Western text
-    with no mess at all, and its own first pick is then arbitrary: a French
-    phrase with an en dash, curly quotes and a euro sign came back as cp1250,
-    a German sentence as big5hkscs when all encodings were allowed. Since
-    Windows-1252 is by far the most common legacy encoding of the articles this
-    program reads, it is chosen whenever it is among the best candidates: those
-    within ``_CHAOS_EPSILON`` of the least chaos and within
-    ``_COHERENCE_MARGIN`` of the best coherence among them, counting a
-    candidate whose bytes decode the same in cp1252 (``could_be_from_charset``).
-    Otherwise the best candidate wins (so Russian, Greek or Turkish text is
-    read in its own code page); with no candidate at all, cp1252. The five
-    bytes cp1252 leaves undefined are left out of the ranking: charset-normalizer
-    rules out a code page for one stray byte it cannot decode, and read a German
-    text holding one 0x81 as KOI8-R.
-
-    The trade-off: a short Polish or Czech text is often read as cp1252 too
-    (nearly every byte is defined there, and coherence on a sentence cannot
-    tell the languages apart); such files should be saved as UTF-8 or read
-    with an explicit encoding.
-    """
-    probe = data.translate(None, _CP1252_UNDEFINED)
-    matches = list(charset_normalizer.from_bytes(probe, cp_isolation=list(LEGACY_CODE_PAGES)))
-    if not matches:
-        return "cp1252"
-    least_chaos = min(match.chaos for match in matches)
-    calm = [match for match in matches if match.chaos <= least_chaos + _CHAOS_EPSILON]
-    best_coherence = max(match.coherence for match in calm)
-    best = [match for match in calm if match.coherence >= best_coherence - _COHERENCE_MARGIN]
-    if any("cp1252" in match.could_be_from_charset for match in best):
-        return "cp1252"
-    # sorted() is stable, so equal candidates keep charset-normalizer's order.
-    best.sort(key=lambda match: (match.chaos, -match.coherence))
-    return best[0].encoding
+    return decode_legacy(data, path)
 
 
 def _decode_explicit(data: bytes, path: Path, encoding: str) -> str:

@@ -150,3 +150,33 @@ def test_emoji_before_the_passage_code_point_offsets(run_cli: Cli) -> None:
     assert (row["start"], row["end"], row["text"]) == ("4", "38", passage)
     assert row["article_title"] == content.strip()
     assert content.strip() in listed.stdout
+
+
+# A GBK article without a BOM, as Chinese Windows and many Chinese sites save them.
+GBK_ARTICLE = (
+    "中美人权对话将在北京举行\n\n"
+    "新华社北京4月26日电 外交部发言人洪磊在例行记者会上说，"  # noqa: RUF001
+    "中方愿在平等和相互尊重的基础上，"  # noqa: RUF001
+    "与美方就人权问题进行对话，增进了解，减少分歧。\n\n"  # noqa: RUF001
+    "分析人士指出，近年来中美两国在经贸、气候变化和地区安全等领域的合作不断加深，"  # noqa: RUF001
+    "但在人权、台湾和南海等问题上仍存在明显分歧。\n"
+)
+
+
+def test_gbk_article_is_read_as_chinese_or_refused_with_the_candidates(run_cli: Cli) -> None:
+    (run_cli.root / "gbk.txt").write_bytes(GBK_ARTICLE.encode("gbk"))
+    run_cli.ok("import", "gbk.txt")
+    assert run_cli.article_text("gbk") == GBK_ARTICLE
+
+    # Four characters: too few to tell GBK from Big5; nothing is imported.
+    (run_cli.root / "headline.txt").write_bytes("北京时间".encode("gbk"))
+    before = run_cli.query("SELECT * FROM article")
+    message = run_cli.fails("import", "headline.txt")
+    assert message == (
+        "framing-app: error: headline.txt: cannot tell the encoding of this file; "
+        "give --encoding (it could be gb18030 or cp950)"
+    )
+    assert run_cli.query("SELECT * FROM article") == before
+
+    run_cli.ok("import", "--encoding", "gbk", "headline.txt")
+    assert run_cli.article_text("headline") == "北京时间"
