@@ -18,7 +18,7 @@ from framing_app import __version__
 from framing_app.cli_table import format_table
 from framing_app.core.errors import Cancelled, FramingError
 from framing_app.core.records import CodingStatus
-from framing_app.core.text import excerpt, lone_surrogate
+from framing_app.core.text import excerpt, undecodable
 from framing_app.services import (
     annotation_export,
     annotation_import,
@@ -72,14 +72,11 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
     names a real file, and Python opens it as given.
     """
     for dest, value in vars(args).items():
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if isinstance(item, str) and (at := lone_surrogate(item)) is not None:
-                byte = ord(item[at]) - 0xDC00
-                shown = f"byte 0x{byte:02x}" if 0x80 <= byte <= 0xFF else "a lone surrogate"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and (bad := undecodable(item)) is not None:
                 raise FramingError(
-                    f"argument {_option_name(dest)} is not valid UTF-8 text ({shown} at "
-                    f"character {at}); check the terminal's encoding"
+                    f"argument {_option_name(dest)} is not valid UTF-8 text ({bad}); "
+                    "check the terminal's encoding"
                 )
 
 

@@ -68,3 +68,18 @@ def lone_surrogate(text: str) -> int | None:
     """Index of the first unpaired surrogate code point in *text*, or None if it has none."""
     found = _SURROGATE.search(text)
     return found.start() if found else None
+
+
+def undecodable(text: str) -> str | None:
+    """What in *text* is not text, for a message ("byte 0xe9 at character 3"), or None.
+
+    A byte that was not valid UTF-8 in a file name or a command-line argument
+    arrives as U+DC80-U+DCFF (PEP 383's surrogateescape) and is named as that
+    byte; any other unpaired surrogate is named as a code point.
+    """
+    at = lone_surrogate(text)
+    if at is None:
+        return None
+    code = ord(text[at])
+    what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    return f"{what} at character {at}"

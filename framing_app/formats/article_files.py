@@ -8,7 +8,7 @@ from pathlib import Path
 from framing_app.core.errors import InputFileError
 from framing_app.core.limits import MAX_ARTICLE_FILE_BYTES, MAX_TABLE_FILE_BYTES, megabytes
 from framing_app.core.records import ArticleDraft
-from framing_app.core.text import lone_surrogate
+from framing_app.core.text import undecodable
 from framing_app.formats.article_table import read_article_table
 from framing_app.formats.decoding import os_reason
 from framing_app.formats.docx_article import read_docx
@@ -96,12 +96,9 @@ def _check_name(path: Path) -> None:
     Such names come from old archives and Windows file systems mounted with
     another code page; Python hands their bytes over as lone surrogates (PEP 383).
     """
-    at = lone_surrogate(path.name)
-    if at is not None:
-        byte = ord(path.name[at]) - 0xDC00
-        raise InputFileError(
-            path, f"the file name is not valid UTF-8 (byte 0x{byte:02x}); rename the file"
-        )
+    bad = undecodable(path.name)
+    if bad is not None:
+        raise InputFileError(path, f"the file name is not valid UTF-8 ({bad}); rename the file")
 
 
 def _check_size(path: Path) -> None:

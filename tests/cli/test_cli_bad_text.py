@@ -51,6 +51,9 @@ def test_file_name_that_is_not_utf8_is_refused_by_name(run_cli: Cli) -> None:
     run_cli.fails(
         "import",
         folder,
-        expect=["caf\\udce9.txt: the file name is not valid UTF-8 (byte 0xe9); rename the file"],
+        expect=[
+            "caf\\udce9.txt: the file name is not valid UTF-8 (byte 0xe9 at character 3); "
+            "rename the file"
+        ],
     )
     assert run_cli.count("article") == 0
