@@ -331,6 +331,10 @@ def run_with_progress(
             job.cancel()
         job.wait()
         dialog.job_running = False
+        # reset() stops Qt's own delayed-show timer, which would otherwise
+        # show the finished dialog over a question asked next (a nested event
+        # loop, where the deleteLater below has not happened yet).
+        dialog.reset()
         dialog.hide()
         dialog.deleteLater()
     outcome = collector.outcome

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -321,6 +321,34 @@ def test_quick_job_never_shows_the_dialog(qtbot: QtBot, window: QWidget) -> None
     timer.stop()
     assert outcome.value == 42
     assert not any(shown)
+
+
+def test_the_dialog_stays_hidden_while_a_question_follows_the_job(
+    qtbot: QtBot, window: QWidget
+) -> None:
+    """Seen in a real window: a question asked right after a job (a nested event
+    loop, as QMessageBox.exec runs) had the finished job's progress dialog pop up
+    over it, because Qt's own delayed-show timer was still running."""
+    seen: list[bool] = []
+    values: list[int | None] = []
+
+    def menu_action() -> None:
+        # Run from an event-loop slot, as a menu action is, then ask: the
+        # question's loop is nested, so the finished dialog is not deleted yet.
+        values.append(run_with_progress(window, "Quick", "Quick", lambda _p, _c: 42).value)
+        question = QEventLoop()
+        QTimer.singleShot(
+            DIALOG_DELAY_MS * 2,
+            lambda: seen.extend(d.isVisible() for d in window.findChildren(QProgressDialog)),
+        )
+        QTimer.singleShot(DIALOG_DELAY_MS * 3, question.quit)
+        question.exec()
+
+    QTimer.singleShot(0, menu_action)
+    qtbot.waitUntil(lambda: bool(values) and bool(seen), timeout=5000)
+    assert values == [42]
+    assert seen
+    assert not any(seen)
 
 
 def test_without_parent_the_dialog_is_application_modal(qtbot: QtBot) -> None:
