@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from framing_app import __version__
 from framing_app.core.errors import FramingError
 from framing_app.gui.main_window import MainWindow, remember_project
+from framing_app.gui.platform_check import window_problem
 from framing_app.services import articles, coders
 from framing_app.services.project import Project
 
@@ -94,20 +94,9 @@ class Launcher:
         return True
 
 
-def missing_display() -> str | None:
-    """Why no window can open here, or None: Qt would otherwise abort the process."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "no display to open the coding window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-        "the commands work without one: framing-app --help"
-    )
-
-
 def run_gui(project_path: Path | None = None, db_url: str | None = None) -> int:
-    problem = missing_display()
+    # Before QApplication: Qt aborts the process when it cannot load its platform plugin.
+    problem = window_problem()
     if problem is not None:
         print(f"framing-app: error: {problem}", file=sys.stderr)
         return 1
