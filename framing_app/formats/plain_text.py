@@ -27,7 +27,8 @@ def read_plain_text(path: Path, encoding: str | None = None) -> ArticleDraft:
     *encoding* if given) and normalised. The title is the first non-blank line,
     stripped and cut to :data:`TITLE_LIMIT` characters; in a .md file, the
     marks of a heading ("# ") are dropped from it. The external id is the file
-    stem; the publication date comes from the stem (:func:`published_from_stem`).
+    stem; the publication date and the outlet come from the stem
+    (:func:`published_from_stem`, :func:`outlet_from_stem`).
 
     Raises :class:`InputFileError` when the file cannot be read or decoded, or
     holds only whitespace.
@@ -43,6 +44,7 @@ def read_plain_text(path: Path, encoding: str | None = None) -> ArticleDraft:
         title=title,
         text=text,
         published=published_from_stem(path.stem),
+        source=outlet_from_stem(path.stem),
         origin=str(path),
     )
 
@@ -70,3 +72,22 @@ def published_from_stem(stem: str) -> str | None:
     if match is None:
         return None
     return to_iso_date(match.group(1))
+
+
+# DATE_OUTLET_SLUG: a date, then a short name of letters, digits, dots or
+# hyphens, then at least one more part (the slug): "2011-04-26_npr_china-talks".
+_STEM_OUTLET = re.compile(r"\d{4}-\d{2}(?:-\d{2})?_([A-Za-z][A-Za-z0-9.\-]{0,39})_.")
+
+
+def outlet_from_stem(stem: str) -> str | None:
+    """The outlet a file stem names after its date ("2011-04-26_npr_china-talks" -> "npr").
+
+    Only for stems of the form DATE_OUTLET_SLUG, the naming the sample corpus
+    and many scraping tools use: a stem with one part after the date
+    ("2011-04-26_china-talks") names no outlet, and one without a date is an
+    id, not a pattern. None otherwise.
+    """
+    if published_from_stem(stem) is None:
+        return None
+    match = _STEM_OUTLET.match(stem)
+    return match.group(1) if match else None

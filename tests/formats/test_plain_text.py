@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.text import normalise_text
-from framing_app.formats.plain_text import published_from_stem, read_plain_text
+from framing_app.formats.plain_text import outlet_from_stem, published_from_stem, read_plain_text
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -31,7 +31,7 @@ def test_reads_text_title_id_date_and_origin(tmp_path: Path) -> None:
     assert article.title == "Budget cuts hit schools"
     assert article.external_id == "2011-04-26_npr_budget"
     assert article.published == "2011-04-26"
-    assert article.source is None
+    assert article.source == "npr"  # DATE_OUTLET_SLUG (outlet_from_stem)
     assert article.url is None
     assert article.origin == str(path)
 
@@ -162,3 +162,23 @@ def test_any_text_reads_back_normalised(
     path = tmp_path_factory.mktemp("prop") / "article.txt"
     path.write_bytes(text.encode(codec))  # "utf-16" writes a BOM in native order
     assert read_plain_text(path).text == normalise_text(text)
+
+
+@pytest.mark.parametrize(
+    ("stem", "outlet"),
+    [
+        ("2011-04-26_npr_china-us-human-rights-talks", "npr"),
+        ("2012-07_globalpost_us-slams-beijing-human-rights", "globalpost"),
+        ("2020-01-02_nytimes.com_some-story", "nytimes.com"),
+        ("2011-04-26_china-talks", None),  # one part after the date: no outlet
+        ("npr_china-talks", None),  # no date: an id, not the pattern
+        ("2011-13-01_npr_x", None),  # not a date
+    ],
+)
+def test_the_outlet_comes_from_a_date_outlet_slug_stem(
+    tmp_path: Path, stem: str, outlet: str | None
+) -> None:
+    """Issue 7, defect 12: the article list showed no outlet for the sample's .txt files."""
+    article = read_plain_text(write(tmp_path / f"{stem}.txt", b"Title\n\nBody.\n"))
+    assert article.source == outlet
+    assert outlet_from_stem(stem) == outlet
