@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import codecs
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,10 +66,12 @@ def write(path: Path, data: str | bytes) -> Path:
 
 
 def test_full_page(tmp_path: Path) -> None:
+    # Too little text for a main text: read whole, by the fallback reader.
     path = write(tmp_path / "budget.html", PAGE)
     article = read_html(path)
     assert article.text == PAGE_TEXT
-    assert article.title == "Budget cuts & the “crisis”"
+    # The page's one <h1> is its headline; the <title> comes after it now.
+    assert article.title == "The headline"
     assert article.source == "NPR"
     assert article.url == "https://npr.org/2011/04/26/budget"
     assert article.published == "2011-04-26"
@@ -199,3 +203,221 @@ def test_binary_file_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path / "a.html", b"<p>\x00\x01\x02</p>")
     with pytest.raises(InputFileError, match="binary"):
         read_html(path)
+
+
+# Realistic news pages: the article between the furniture of a news site.
+HEADLINE = "Talks resume after three years"
+PARAGRAPHS = [
+    "Negotiators from both governments returned to the table on Tuesday after a break of "
+    "nearly three years, promising a frank exchange on detained lawyers and press freedom.",
+    "Officials described the first session as “constructive but difficult”, and said the "
+    "agenda included the treatment of ethnic minorities and the rights of migrant workers.",
+    "Critics said the talks risked becoming a ritual. “Dialogue is not a substitute for "
+    "results,” said a spokesperson for a human rights group based in Hong Kong.",
+    "The foreign ministry rejected what it called interference in domestic affairs and said "
+    "the country had made historic progress in lifting hundreds of millions out of poverty.",
+    "A second round is planned for the autumn, when both sides are expected to publish a "
+    "joint statement setting out the areas where they agree and those where they do not.",
+]
+ARTICLE_TEXT = "\n\n".join([HEADLINE, *PARAGRAPHS])
+# Strings of the page around the article, none of which may reach the stored text.
+FURNITURE = [
+    "Politics",
+    "Subscribe",
+    "cookies",
+    "Accept all",
+    "Manage preferences",
+    "Share on",
+    "Email this article",
+    "Photograph",
+    "Most read",
+    "Celebrity chef",
+    "Related stories",
+    "Previous round",
+    "Privacy policy",
+    "All rights reserved",
+    "dataLayer",
+    "Posted by",
+]
+HEADER = """
+<header class="site-header">
+  <a class="logo" href="/"><img src="/logo.svg" alt="The Daily Ledger"></a>
+  <nav class="main-nav"><ul>
+    <li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
+    <li><a href="/business">Business</a></li><li><a href="/opinion">Opinion</a></li>
+    <li><a href="/subscribe">Subscribe</a></li></ul></nav>
+</header>
+<div id="cookie-banner" class="cookie-consent">
+  <p>We use cookies to improve your experience and to show you personalised advertising.
+  By clicking Accept all you agree to our use of cookies.</p>
+  <button>Accept all</button><button>Manage preferences</button>
+</div>
+"""
+SHARE = """
+<ul class="share-buttons">
+  <li><a href="https://facebook.com/share">Share on Facebook</a></li>
+  <li><a href="https://x.com/share">Share on X</a></li>
+  <li><a href="mailto:?subject=talks">Email this article</a></li>
+</ul>
+"""
+FIGURE = """
+<figure class="lead-image">
+  <img src="/img/talks.jpg" alt="Delegates at the table">
+  <figcaption>Delegates take their seats in Geneva. Photograph: Agency staff</figcaption>
+</figure>
+"""
+MOST_READ = """
+<aside class="most-read">
+  <h2>Most read</h2>
+  <ol>
+    <li><a href="/a">Celebrity chef opens restaurant on the moon</a></li>
+    <li><a href="/b">Ten gadgets you will not believe exist</a></li>
+    <li><a href="/c">Markets tumble as investors fret over rates</a></li>
+  </ol>
+</aside>
+"""
+RELATED = """
+<section class="related">
+  <h3>Related stories</h3>
+  <ul><li><a href="/r1">Previous round of talks ended without agreement</a></li>
+  <li><a href="/r2">Explainer: what is at stake for both sides</a></li></ul>
+</section>
+"""
+FOOTER = """
+<footer class="site-footer">
+  <ul><li><a href="/about">About us</a></li><li><a href="/privacy">Privacy policy</a></li>
+  <li><a href="/terms">Terms of use</a></li></ul>
+  <p>© 2024 The Daily Ledger Media Group. All rights reserved.</p>
+</footer>
+"""
+
+
+def head(title: str, site_name: str) -> str:
+    return f"""<head><meta charset="utf-8">
+<title>{title}</title>
+<meta property="og:site_name" content="{site_name}">
+<meta property="og:title" content="{title}">
+<link rel="canonical" href="https://ledger.example/world/2024/05/14/talks-resume">
+<meta property="article:published_time" content="2024-05-14T08:30:00Z">
+</head>"""
+
+
+def paragraphs(tag: str = "p", attributes: str = "") -> str:
+    return "\n".join(f"<{tag}{attributes}>{text}</{tag}>" for text in PARAGRAPHS)
+
+
+def news_page() -> str:
+    """A news site: the story in <article>, the site's furniture around it."""
+    return f"""<!DOCTYPE html><html lang="en">
+{head(HEADLINE + " | The Daily Ledger", "The Daily Ledger")}<body>{HEADER}
+<main><article>
+<h1>{HEADLINE}</h1>
+<p class="byline">By Jane Reporter</p>
+<time datetime="2024-05-14T08:30:00Z">14 May 2024</time>
+{SHARE}{FIGURE}
+<div class="article-body">{paragraphs()}</div>
+{SHARE}
+</article>{MOST_READ}{RELATED}</main>{FOOTER}
+<script>window.dataLayer = [];</script></body></html>"""
+
+
+def blog_page() -> str:
+    """A blog: nothing but <div>s, the headline an <h2>, a sidebar."""
+    return f"""<!DOCTYPE html><html lang="en">
+{head(HEADLINE + " - Ledger Blog", "Ledger Blog")}<body>
+<div id="top">{HEADER}</div>
+<div class="wrapper"><div class="content">
+<div class="post">
+<div class="post-header"><h2 class="post-title">{HEADLINE}</h2>
+<div class="meta">Posted by admin on May 14, 2024</div></div>
+{SHARE}
+<div class="post-entry">{paragraphs()}</div>
+</div>
+<div class="sidebar">{MOST_READ}</div>
+</div></div>
+<div class="footer">{FOOTER}</div></body></html>"""
+
+
+def split_page() -> str:
+    """The main text split across <div class="paragraph"> elements, no <p> at all."""
+    return f"""<!DOCTYPE html><html lang="en">
+{head(HEADLINE + " – Ledger News", "The Daily Ledger")}<body>{HEADER}
+<div class="page"><div class="story">
+<div class="headline"><h1>{HEADLINE}</h1></div>
+{SHARE}{FIGURE}
+<div class="story-body">{paragraphs("div", ' class="paragraph"')}</div>
+</div>{RELATED}{MOST_READ}</div>{FOOTER}</body></html>"""
+
+
+@pytest.mark.parametrize("page", [news_page, blog_page, split_page])
+def test_only_the_article_is_kept(tmp_path: Path, page: Callable[[], str]) -> None:
+    path = write(tmp_path / "2024-05-14_ledger_talks.html", page())
+    article = read_html(path)
+    assert article.text == ARTICLE_TEXT
+    for furniture in FURNITURE:
+        assert furniture not in article.text
+    assert article.title == HEADLINE
+    assert article.url == "https://ledger.example/world/2024/05/14/talks-resume"
+    assert article.published == "2024-05-14"
+
+
+def test_same_bytes_same_text(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.html", news_page())
+    second = write(tmp_path / "b.html", news_page())
+    # Reading other pages in between must not change what a page gives.
+    texts = [read_html(path).text for path in (first, second, first, second)]
+    assert texts == [ARTICLE_TEXT] * 4
+
+
+def test_no_network_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read_html tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    assert read_html(write(tmp_path / "a.html", split_page())).text == ARTICLE_TEXT
+
+
+def test_headline_is_put_first_when_the_main_text_lacks_it(tmp_path: Path) -> None:
+    # On this page the main text the library finds is the story body alone.
+    article = read_html(write(tmp_path / "a.html", news_page()))
+    assert article.text.startswith(HEADLINE + "\n\n" + PARAGRAPHS[0])
+    assert article.text.count(HEADLINE) == 1
+
+
+def test_page_without_main_text_is_read_whole(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Notes</title></head><body>"
+        '<div class="menu"><a href="/">Home</a></div>'
+        "<p>Short note.</p><p>Another  line.</p></body></html>"
+    )
+    article = read_html(write(tmp_path / "notes.html", page))
+    assert article.text == "Home\n\nShort note.\n\nAnother line."
+    assert article.title == "Notes"
+
+
+@pytest.mark.parametrize(
+    ("title", "site_name", "expected"),
+    [
+        ("Talks resume | The Guardian", "The Guardian", "Talks resume"),
+        ("U.S. and China resume talks - Reuters", "", "U.S. and China resume talks"),
+        ("Talks resume – BBC News", "BBC News", "Talks resume"),
+        ("Talks resume — BBC News", "", "Talks resume"),
+        # Not site names: the second half of a headline, a colon.
+        ("Budget cuts - the crisis deepens", "", "Budget cuts - the crisis deepens"),
+        ("Explainer: what is at stake", "Ledger", "Explainer: what is at stake"),
+        # A site name alone is no title: the <title> without it is.
+        ("Reuters", "Reuters", ""),
+    ],
+)
+def test_title_loses_the_site_name(
+    tmp_path: Path, title: str, site_name: str, expected: str
+) -> None:
+    meta = f'<meta property="og:site_name" content="{site_name}">' if site_name else ""
+    page = f"""<html><head><title>{title}</title>{meta}
+<meta property="og:title" content="{title}"></head>
+<body><article>{paragraphs()}</article></body></html>"""
+    article = read_html(write(tmp_path / "a.html", page))
+    assert article.title == (expected or PARAGRAPHS[0][:200].rstrip())
+    assert article.text == "\n\n".join(PARAGRAPHS)
