@@ -33,9 +33,9 @@ class CodingPanel(QWidget):
     main window turns requests into undoable commands.
     """
 
-    label_chosen = Signal(str)
+    label_chosen = Signal(int)  # the label's id
     annotation_selected = Signal(int)  # -1 when none
-    relabel_requested = Signal(int, str)
+    relabel_requested = Signal(int, int)  # annotation id, label id
     memo_edited = Signal(int, str)
     span_to_selection_requested = Signal(int)
     delete_requested = Signal(int)
@@ -47,13 +47,21 @@ class CodingPanel(QWidget):
         self._annotations: list[AnnotationInfo] = []
 
         self.codebook_box = QGroupBox("Codebook")
-        self._buttons_layout = QVBoxLayout(self.codebook_box)
+        # The label buttons and their definitions live in a layout of their
+        # own, rebuilt on every codebook change; the toggle below it is built
+        # once and never taken out (deleting it with the buttons broke the panel).
+        self._buttons_layout = QVBoxLayout()
+        self._buttons_layout.setContentsMargins(0, 0, 0, 0)
         self._buttons_layout.setSpacing(4)
+        codebook_layout = QVBoxLayout(self.codebook_box)
+        codebook_layout.setSpacing(4)
+        codebook_layout.addLayout(self._buttons_layout)
         self.definitions_toggle = QToolButton()
         self.definitions_toggle.setText("Show definitions")
         self.definitions_toggle.setCheckable(True)
         self.definitions_toggle.setAutoRaise(True)
         self.definitions_toggle.toggled.connect(self._show_definitions)
+        codebook_layout.addWidget(self.definitions_toggle, 0, Qt.AlignmentFlag.AlignRight)
         self._definition_labels: list[QLabel] = []
         self.label_buttons: list[QPushButton] = []
 
@@ -101,14 +109,18 @@ class CodingPanel(QWidget):
 
     # -- codebook -----------------------------------------------------------
     def set_labels(self, labels: Sequence[LabelInfo]) -> None:
-        """Show the labels a coder can tag with (archived ones are left out)."""
+        """Show the labels a coder can tag with (archived ones are left out).
+
+        Only the widgets made here (a button and a definition per label) are
+        replaced; everything else in the panel is built once and kept.
+        """
         self._labels = [label for label in labels if not label.archived]
-        while self._buttons_layout.count():
-            item = self._buttons_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        for widget in (*self.label_buttons, *self._definition_labels):
+            self._buttons_layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
         self.label_buttons, self._definition_labels = [], []
+        shown = self.definitions_toggle.isChecked()
         for label in self._labels:
             shortcut = label.shortcut or " "
             button = QPushButton(f"{shortcut}   {label.name}")
@@ -118,20 +130,19 @@ class CodingPanel(QWidget):
             button.setFocusPolicy(
                 Qt.FocusPolicy.NoFocus
             )  # keep focus (and selection) in the reader
-            button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
+            button.clicked.connect(lambda _=False, ident=label.id: self.label_chosen.emit(ident))
             self._buttons_layout.addWidget(button)
             self.label_buttons.append(button)
             definition = QLabel(label.definition)
             definition.setWordWrap(True)
             definition.setStyleSheet("color: palette(dark); margin: 0 0 6px 24px;")
-            definition.setVisible(self.definitions_toggle.isChecked())
+            definition.setVisible(shown)
             definition.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             self._buttons_layout.addWidget(definition)
             self._definition_labels.append(definition)
-        self._buttons_layout.addWidget(self.definitions_toggle, 0, Qt.AlignmentFlag.AlignRight)
         self.relabel_box.clear()
         for label in self._labels:
-            self.relabel_box.addItem(swatch(label.color), label.name)
+            self.relabel_box.addItem(swatch(label.color), label.name, label.id)
 
     def _show_definitions(self, shown: bool) -> None:
         self.definitions_toggle.setText("Hide definitions" if shown else "Show definitions")
@@ -191,8 +202,9 @@ class CodingPanel(QWidget):
     def _relabel(self, index: int) -> None:
         info = self._current_info()
         name = self.relabel_box.itemText(index)
-        if info is not None and name and name != info.label:
-            self.relabel_requested.emit(info.id, name)
+        label_id = self.relabel_box.itemData(index)
+        if info is not None and name and name != info.label and label_id is not None:
+            self.relabel_requested.emit(info.id, int(label_id))
 
     def _memo_done(self) -> None:
         info = self._current_info()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -33,8 +34,15 @@ from framing_app.gui.file_jobs import (
     import_annotations_interactive,
     import_articles_interactive,
 )
+from framing_app.gui.help_dialogs import GuideDialog, ShortcutsDialog, shortcut_rows, show_about
 from framing_app.gui.reader import Highlight, ReaderPane
-from framing_app.gui.undo_commands import DeleteCommand, EditCommand, TagCommand, push_done
+from framing_app.gui.undo_commands import (
+    DeleteCommand,
+    EditCommand,
+    TagCommand,
+    push_done,
+    state_of,
+)
 from framing_app.services import (
     article_browser,
     article_removal,
@@ -73,6 +81,7 @@ class MainWindow(QMainWindow):
         self.compare_coder: str | None = None
         self.undo_stack = QUndoStack(self)
         self._label_colors: dict[str, str] = {}
+        self._label_names: dict[int, str] = {}  # by label id, for step names
         self._label_shortcuts: list[QShortcut] = []
 
         self.article_list = ArticleListPane(project, self)
@@ -200,6 +209,18 @@ class MainWindow(QMainWindow):
         codebook_menu = bar.addMenu("Code&book")
         self._action(codebook_menu, "&Edit codebook…", self.edit_codebook, "Ctrl+Shift+B")
 
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "&Keyboard shortcuts…",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        self._action(help_menu, "&How to code…", lambda: GuideDialog(self).exec())
+        self._action(
+            help_menu, "&About framing-app…", lambda: show_about(self, self.project.location)
+        )
+
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Coder", self)
         toolbar.setObjectName("coder-toolbar")
@@ -325,6 +346,7 @@ class MainWindow(QMainWindow):
     def reload_codebook(self) -> None:
         labels = codebook.list_labels(self.project)
         self._label_colors = {label.name: label.color for label in labels}
+        self._label_names = {label.id: label.name for label in labels}
         self._highlights = {}  # colours may have changed
         self.panel.set_labels(labels)
         for shortcut in self._label_shortcuts:
@@ -338,7 +360,7 @@ class MainWindow(QMainWindow):
             # the filter box must not tag anything.
             shortcut = QShortcut(QKeySequence(label.shortcut), self.reader.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(lambda name=label.name: self.tag(name))
+            shortcut.activated.connect(lambda ident=label.id: self.tag(ident))
             self._label_shortcuts.append(shortcut)
         self.refresh_annotations()
 
@@ -346,6 +368,8 @@ class MainWindow(QMainWindow):
         editor = CodebookEditor(self.project, self)
         editor.codebook_changed.connect(self.reload_codebook)
         editor.exec()
+        # A child of the window: without this every opening would leave one behind.
+        editor.deleteLater()
         self.reload_codebook()
 
     # -- showing an article -------------------------------------------------
@@ -439,12 +463,26 @@ class MainWindow(QMainWindow):
         self.article_list.refresh()
 
     def _failed(self, message: str) -> None:
+        """An undo/redo step was refused (the stack dropped it): say why, show what is."""
+        self.statusBar().showMessage(message, 15000)
         show_error(self, "Undo", message)
         self.refresh_annotations()
 
     # -- coding actions -----------------------------------------------------
-    def tag(self, label: str) -> None:
-        """Tag the reader's selection with *label* (snapped to words if asked)."""
+    def _label_id(self, label: int | str, title: str) -> int | None:
+        """The id of *label* (an id, or a name as the codebook was last read)."""
+        if isinstance(label, int):
+            return label
+        found = next((i for i, name in self._label_names.items() if name == label), None)
+        if found is None:
+            show_error(self, title, f"no label named '{label}' in the codebook")
+        return found
+
+    def tag(self, label: int | str) -> None:
+        """Tag the reader's selection with *label*, an id or a name (snapped to words if asked)."""
+        label_id = self._label_id(label, "Tag")
+        if label_id is None:
+            return
         span = self.reader.view.selection()
         if self.article_id is None or span is None:
             self.statusBar().showMessage(
@@ -459,14 +497,23 @@ class MainWindow(QMainWindow):
                 self.project,
                 coder=self.coder,
                 article=self.article_id,
-                label=label,
+                label_id=label_id,
                 start=start,
                 end=end,
             )
         except FramingError as error:
             show_error(self, "Tag", str(error))
             return
-        push_done(self.undo_stack, TagCommand(self.project, info, self._changed, self._failed))
+        push_done(
+            self.undo_stack,
+            TagCommand(
+                self.project,
+                state_of(info, label_id),
+                f"Tag “{info.label}”",
+                self._changed,
+                self._failed,
+            ),
+        )
         self._annotations.append(info)
         # The selection collapses so the coder sees the label's colour at once.
         self.reader.view.clear_selection()
@@ -476,9 +523,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._fill_panel(info.id))
         QTimer.singleShot(0, self.article_list.refresh)  # status and count, after the paint
 
-    def _current(self, annotation_id: int) -> AnnotationInfo | None:
+    def _current(self, annotation_id: int) -> tagging.AnnotationState | None:
         try:
-            return tagging.get_annotation(self.project, annotation_id)
+            return tagging.annotation_state(self.project, annotation_id)
         except FramingError as error:
             show_error(self, "Annotation", str(error))
             return None
@@ -488,7 +535,7 @@ class MainWindow(QMainWindow):
         text: str,
         annotation_id: int,
         *,
-        label: str | None = None,
+        label_id: int | None = None,
         memo: str | None = None,
         span: tuple[int, int] | None = None,
     ) -> None:
@@ -496,10 +543,16 @@ class MainWindow(QMainWindow):
         before = self._current(annotation_id)
         if before is None:
             return
+        start, end = span if span is not None else (before.start, before.end)
+        wanted = replace(
+            before,
+            label_id=before.label_id if label_id is None else label_id,
+            memo=before.memo if memo is None else memo,
+            start=start,
+            end=end,
+        )
         try:
-            after = tagging.update_annotation(
-                self.project, annotation_id, label=label, memo=memo, span=span
-            )
+            after = tagging.apply_annotation_state(self.project, wanted)
         except FramingError as error:
             show_error(self, text, str(error))
             self.refresh_annotations(select=annotation_id)
@@ -511,8 +564,12 @@ class MainWindow(QMainWindow):
         self.refresh_annotations(select=annotation_id)
         self.article_list.refresh()
 
-    def relabel(self, annotation_id: int, label: str) -> None:
-        self._edit(f"Relabel as “{label}”", annotation_id, label=label)
+    def relabel(self, annotation_id: int, label: int | str) -> None:
+        label_id = self._label_id(label, "Relabel")
+        if label_id is None:
+            return
+        name = self._label_names.get(label_id, f"label {label_id}")
+        self._edit(f"Relabel as “{name}”", annotation_id, label_id=label_id)
 
     def set_memo(self, annotation_id: int, memo: str) -> None:
         self._edit("Edit memo", annotation_id, memo=memo)
@@ -529,11 +586,21 @@ class MainWindow(QMainWindow):
 
     def delete_annotation(self, annotation_id: int) -> None:
         try:
+            state = tagging.annotation_state(self.project, annotation_id)
             info = tagging.delete_annotation(self.project, annotation_id)
         except FramingError as error:
             show_error(self, "Delete", str(error))
             return
-        push_done(self.undo_stack, DeleteCommand(self.project, info, self._changed, self._failed))
+        push_done(
+            self.undo_stack,
+            DeleteCommand(
+                self.project,
+                state,
+                f"Delete “{info.label}” annotation",
+                self._changed,
+                self._failed,
+            ),
+        )
         self.refresh_annotations()
         self.article_list.refresh()
 
@@ -614,6 +681,15 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def show_shortcuts(self) -> None:
+        """Every shortcut the window has now: its actions', then the codebook's label keys."""
+        keys = [
+            (label.shortcut, label.name)
+            for label in codebook.list_labels(self.project, include_archived=False)
+            if label.shortcut
+        ]
+        ShortcutsDialog(shortcut_rows(self.menuBar(), keys), self).exec()
 
     def zoom(self, step: int) -> None:
         self.font_points = min(28.0, max(8.0, self.font_points + step))

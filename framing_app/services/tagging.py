@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from framing_app.core.errors import ConflictError, NotFoundError, SpanError
 from framing_app.services.coding_status import advance_to_in_progress
-from framing_app.services.lookup import article_by_ref, ensure_coder, label_by_name
+from framing_app.services.lookup import (
+    article_by_ref,
+    coder_by_name,
+    ensure_coder,
+    label_by_name,
+)
 from framing_app.services.project import Project
 from framing_app.store.models import Annotation, Article, Coder, Label, utc_now
 
@@ -47,19 +52,26 @@ def annotate(
     *,
     coder: str,
     article: str | int,
-    label: str,
+    label: str | None = None,
     start: int,
     end: int,
     memo: str = "",
+    label_id: int | None = None,
 ) -> AnnotationInfo:
     """Tag ``text[start:end]`` of *article* with *label* for *coder* (created if new).
 
+    The label is named by *label* or, from the GUI and undo (which must not
+    depend on a name another window may change), by its *label_id*.
     The coder's status on the article moves from not started to in progress.
     """
     with project.db.write() as session:
         art = article_by_ref(session, article)
         check_span(start, end, art.char_count)
-        lab = label_by_name(session, label)
+        lab = _label_by_id(session, label_id) if label_id is not None else None
+        if lab is None:
+            if label is None:
+                raise TypeError("annotate() needs a label or a label_id")
+            lab = label_by_name(session, label)
         if lab.archived:
             raise ConflictError(f"label '{lab.name}' is archived; restore it to tag with it")
         who = ensure_coder(session, coder)
@@ -250,3 +262,102 @@ def update_annotation(
         if memo is not None:
             row.memo = memo
         return _touched(session, row)
+
+
+# -- by ids: what undo and redo hold ------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnotationState:
+    """An annotation as an undo step holds it: ids and values, never a label's name.
+
+    A label renamed, recoloured or archived after the step was taken (here or
+    by another process) changes nothing about which rows the step puts back.
+    *coder* is the name as stored: coders are never renamed.
+    """
+
+    id: int
+    article_id: int
+    coder: str
+    label_id: int
+    start: int
+    end: int
+    memo: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _label_by_id(session: Session, label_id: int) -> Label:
+    label = session.get(Label, label_id)
+    if label is None:
+        raise NotFoundError(f"label {label_id} is no longer in the codebook (deleted)")
+    return label
+
+
+def _state(session: Session, row: Annotation) -> AnnotationState:
+    coder = session.scalar(select(Coder.name).where(Coder.id == row.coder_id))
+    assert coder is not None
+    return AnnotationState(
+        row.id,
+        row.article_id,
+        coder,
+        row.label_id,
+        row.start,
+        row.end,
+        row.memo,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def annotation_state(project: Project, annotation_id: int) -> AnnotationState:
+    """The annotation's ids and values (:class:`NotFoundError` when it was deleted)."""
+    with project.db.read() as session:
+        return _state(session, _annotation(session, annotation_id))
+
+
+def restore_annotation_state(project: Project, state: AnnotationState) -> AnnotationState:
+    """Put back the annotation *state* describes (undo of a delete, redo of a tag).
+
+    Same article, coder, label id, span, memo and times, and the same id:
+    annotation ids are never reused, so it is free unless the annotation is
+    already back. Refused with a :class:`FramingError` when the article, the
+    coder or the label is gone, or the coder has that span with that label.
+    """
+    with project.db.write() as session:
+        if session.get(Annotation, state.id) is not None:
+            raise ConflictError(f"annotation {state.id} already exists")
+        article_by_ref(session, state.article_id)
+        coder = coder_by_name(session, state.coder)
+        label = _label_by_id(session, state.label_id)
+        row = Annotation(
+            id=state.id,
+            article_id=state.article_id,
+            coder_id=coder.id,
+            label_id=label.id,
+            start=state.start,
+            end=state.end,
+            memo=state.memo,
+            created_at=state.created_at,
+            updated_at=state.updated_at,
+        )
+        session.add(row)
+        _flush_unique(session)
+        return _state(session, row)
+
+
+def apply_annotation_state(project: Project, state: AnnotationState) -> AnnotationState:
+    """Give annotation ``state.id`` the label id, span and memo of *state* (undo/redo of an edit).
+
+    Refused with a :class:`FramingError` when the annotation or the label is gone.
+    """
+    with project.db.write() as session:
+        row = _annotation(session, state.id)
+        length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
+        check_span(state.start, state.end, length or 0)
+        row.label_id = _label_by_id(session, state.label_id).id
+        row.start, row.end = state.start, state.end
+        row.memo = state.memo
+        row.updated_at = utc_now()
+        _flush_unique(session)
+        return _state(session, row)

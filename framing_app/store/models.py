@@ -167,6 +167,12 @@ class Annotation(Base):
         Index("ix_annotation_article_coder", "article_id", "coder_id"),
         Index("ix_annotation_label", "label_id"),
         Index("ix_annotation_coder", "coder_id"),
+        # An annotation id never names another annotation later (ids are
+        # written into exported CSVs and memos): SQLite's AUTOINCREMENT keeps
+        # the highest id ever used, instead of reusing the rowid of the newest
+        # annotation once it is deleted (migration 0003). PostgreSQL's
+        # sequences never reuse ids anyway.
+        {"sqlite_autoincrement": True},
     )
 
 
