@@ -10,12 +10,24 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from framing_app import __version__
-from framing_app.cli_table import format_table
+from framing_app.cli_commands import (
+    cmd_delete_annotation,
+    cmd_labels_rename,
+    cmd_show,
+    passage_span,
+)
+from framing_app.cli_project import (
+    merge_options_after_command,
+    needs_existing_project,
+    open_project,
+    options_after_command,
+)
+from framing_app.cli_table import print_table as _print_table
 from framing_app.core.errors import Cancelled, FramingError
 from framing_app.core.records import CodingStatus
 from framing_app.core.text import excerpt, undecodable
@@ -28,6 +40,7 @@ from framing_app.services import (
     codebook,
     coders,
     coding_status,
+    passages,
     tagging,
 )
 from framing_app.services.project import Project, default_project_path
@@ -39,6 +52,8 @@ PROG = "framing-app"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    merge_options_after_command(parser, args)
+    _check_combinations(args)
     # Titles and passages are Unicode whatever the locale says.
     # A file name that is not valid UTF-8 reaches Python as surrogate escapes
     # (PEP 383); write its original bytes back rather than fail on it.
@@ -48,10 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check_text_arguments(args)
         if args.command is None:
-            from framing_app.gui.app import run_gui
+            try:
+                from framing_app.gui.app import run_gui
+            except ImportError as error:
+                raise FramingError(
+                    f"the coding window needs Qt for Python ({error.name or error}); "
+                    "install framing-app with its dependencies (pip install framing-app), "
+                    "or use a command (framing-app --help)"
+                ) from None
 
             return run_gui(project_path=args.project, db_url=args.db)
-        with open_project(args) as project:
+        with open_project(args, create=not needs_existing_project(args)) as project:
             result: int = args.handler(project, args)
             return result
     except FramingError as error:
@@ -81,13 +103,26 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
 
 
 def _option_name(dest: str) -> str:
-    return {"refs": "ID", "paths": "PATH"}.get(dest, "--" + dest.replace("_", "-"))
+    names = {"refs": "ID", "paths": "PATH", "article_ref": "ARTICLE", "old": "OLD", "new": "NEW"}
+    return names.get(dest, "--" + dest.replace("_", "-"))
 
 
-def open_project(args: argparse.Namespace) -> Project:
-    if args.db:
-        return Project.open(url=args.db)
-    return Project.open(path=args.project)
+def _check_combinations(args: argparse.Namespace) -> None:
+    """Usage errors (exit 2) for options that depend on each other."""
+    sub: argparse.ArgumentParser | None = getattr(args, "subparser", None)
+    if sub is None:
+        return
+    if args.command == "annotate":
+        if args.find is not None and (args.start is not None or args.end is not None):
+            sub.error("argument --find: not allowed with --start/--end")
+        if args.find is None and (args.start is None or args.end is None):
+            sub.error("give --start and --end, or --find")
+        if args.occurrence is not None and args.find is None:
+            sub.error("argument --occurrence: only with --find")
+    if args.command == "show" and not args.annotations:
+        for option, value in (("--coder", args.coder), ("--tsv", args.tsv)):
+            if value:
+                sub.error(f"argument {option}: only with --annotations")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,18 +137,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--project",
         type=Path,
         metavar="PATH",
-        help=f"SQLite project file to open or create (default: {default_project_path()})",
+        help=f"SQLite project file to open or create (default: {default_project_path()}); "
+        "before or after the command",
     )
     where.add_argument(
         "--db",
         metavar="URL",
-        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/project",
+        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@host/project; "
+        "before or after the command",
     )
+    after = options_after_command()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Callable[..., int], help_: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_, description=help_)
-        sub.set_defaults(handler=handler)
+        sub = commands.add_parser(name, help=help_, description=help_, parents=[after])
+        sub.set_defaults(handler=handler, subparser=sub)
         return sub
 
     sub = command("import", cmd_import, "import articles from files and folders")
@@ -137,9 +175,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("coders", cmd_coders, "list the coders")
     sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
 
-    sub = command("labels", cmd_labels, "list the codebook's labels")
+    sub = command("labels", cmd_labels, "list the codebook's labels, or rename one")
     sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
     sub.add_argument("--definitions", action="store_true", help="show each label's definition")
+    # Optional: "labels" alone (or with --tsv, --definitions) lists as before.
+    actions = sub.add_subparsers(dest="labels_action", metavar="[ACTION]")
+    rename = actions.add_parser(
+        "rename",
+        help="rename label OLD to NEW; its annotations keep it",
+        description="Rename label OLD to NEW; its annotations keep it.",
+        parents=[after],
+    )
+    rename.set_defaults(handler=cmd_labels_rename, subparser=rename)
+    rename.add_argument("old", metavar="OLD", help="the label's name (any case)")
+    rename.add_argument("new", metavar="NEW", help="its new name")
+
+    sub = command("show", cmd_show, "print an article's stored text, or list its annotations")
+    sub.add_argument("article_ref", metavar="ARTICLE", help="external or internal id")
+    sub.add_argument(
+        "--annotations", action="store_true", help="list the article's annotations instead"
+    )
+    sub.add_argument("--coder", metavar="NAME", help="only this coder's annotations")
+    sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
 
     sub = command("codebook", cmd_codebook, "export or import the codebook as JSON")
     sub.add_argument("action", choices=["export", "import"])
@@ -149,9 +206,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--coder", required=True, help="coder name (created if new)")
     sub.add_argument("--article", required=True, metavar="ID", help="external or internal id")
     sub.add_argument("--label", required=True, metavar="NAME")
-    sub.add_argument("--start", required=True, type=int, metavar="N", help="0-based, inclusive")
-    sub.add_argument("--end", required=True, type=int, metavar="N", help="exclusive")
+    sub.add_argument("--start", type=int, metavar="N", help="0-based, inclusive")
+    sub.add_argument("--end", type=int, metavar="N", help="exclusive")
+    sub.add_argument(
+        "--find",
+        metavar="TEXT",
+        help="the passage's text, instead of --start and --end (see framing-app show)",
+    )
+    sub.add_argument(
+        "--occurrence",
+        type=_positive_int,
+        metavar="N",
+        help="with --find: tag the Nth match (1-based) when the text occurs more than once",
+    )
     sub.add_argument("--memo", default="", metavar="TEXT")
+
+    sub = command("delete-annotation", cmd_delete_annotation, "delete one annotation by its id")
+    sub.add_argument(
+        "annotation_id",
+        type=int,
+        metavar="ID",
+        help="the annotation's id (show ARTICLE --annotations, or the CSV's annotation_id)",
+    )
 
     sub = command("status", cmd_status, "show or set a coder's status on articles")
     sub.add_argument("--coder", required=True, metavar="NAME")
@@ -167,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("export", cmd_export, "export annotations as CSV")
     sub.add_argument("what", choices=["annotations"])
-    sub.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: stdout)")
+    sub.add_argument(
+        "--out", type=Path, metavar="FILE", help="file to write (default, or -: stdout)"
+    )
     sub.add_argument(
         "--coder", action="append", metavar="NAME", help="only this coder (repeatable)"
     )
@@ -208,6 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="delete without asking (needed when not at a terminal)"
     )
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number}: the first occurrence is 1")
+    return number
 
 
 def _status_argument(value: str) -> CodingStatus:
@@ -318,13 +406,16 @@ def cmd_codebook(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(project: Project, args: argparse.Namespace) -> int:
+    start, end = args.start, args.end
+    if args.find is not None:
+        start, end = passage_span(project, args)
     info = tagging.annotate(
         project,
         coder=args.coder,
         article=args.article,
         label=args.label,
-        start=args.start,
-        end=args.end,
+        start=start,
+        end=end,
         memo=args.memo,
     )
     print(
@@ -340,6 +431,8 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         count = coding_status.set_status(project, args.coder, args.set, refs)
         print(f"Set {count} article(s) to {args.set.value} for {args.coder}.")
         return 0
+    # Showing reads: a mistyped coder is an error, not a column of not-started.
+    args.coder = passages.known_coder(project, args.coder)
     if refs is None:
         # Internal ids as ints: "5" would first match an external id "5".
         refs = [a.id for a in articles.list_articles(project)]
@@ -353,7 +446,7 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_export(project: Project, args: argparse.Namespace) -> int:
-    if args.out is None:
+    if args.out is None or str(args.out) == "-":
         if isinstance(sys.stdout, io.TextIOWrapper):
             # The CSV writer emits RFC 4180 CRLF itself; no translation on top.
             sys.stdout.reconfigure(newline="")
@@ -412,23 +505,6 @@ def _removal_counts(removal: article_removal.ArticleRemoval, colon: bool = False
         return counts
     coders = ", ".join(f"{name} {n}" for name, n in removal.annotations_by_coder.items())
     return f"{counts}: {coders}" if colon else f"{counts} ({coders})"
-
-
-def _print_table(
-    header: list[str],
-    rows: list[list[str]],
-    tsv: bool,
-    *,
-    right: Collection[int] = (),
-    wide: int | None = None,
-    out: TextIO | None = None,
-) -> None:
-    out = out or sys.stdout
-    if tsv:
-        for row in [header, *rows]:
-            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row), file=out)
-        return
-    print(format_table(header, rows, right=right, wide=wide), file=out)
 
 
 if __name__ == "__main__":

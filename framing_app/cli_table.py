@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Collection, Sequence
+from typing import TextIO
 
 
 def format_table(
@@ -35,3 +37,21 @@ def format_table(
             parts.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
+
+
+def print_table(
+    header: list[str],
+    rows: list[list[str]],
+    tsv: bool,
+    *,
+    right: Collection[int] = (),
+    wide: int | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Print *rows* under *header*: tab-separated (one line per row) or as a table."""
+    out = out or sys.stdout
+    if tsv:
+        for row in [header, *rows]:
+            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row), file=out)
+        return
+    print(format_table(header, rows, right=right, wide=wide), file=out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -50,7 +51,7 @@ def coder_by_name(session: Session, name: str) -> Coder:
     """The coder whose name equals *name* as names compare (:mod:`framing_app.core.names`)."""
     coder = _by_name(session, Coder, name)
     if coder is None:
-        raise NotFoundError(f"no coder named '{name.strip()}'")
+        raise NotFoundError(f"no coder named '{name.strip()}'{_near_miss(session, Coder, name)}")
     return coder
 
 
@@ -58,8 +59,22 @@ def label_by_name(session: Session, name: str) -> Label:
     """The label whose name equals *name* as names compare (:mod:`framing_app.core.names`)."""
     label = _by_name(session, Label, name)
     if label is None:
-        raise NotFoundError(f"no label named '{name.strip()}' in the codebook")
+        raise NotFoundError(
+            f"no label named '{name.strip()}' in the codebook{_near_miss(session, Label, name)}"
+        )
     return label
+
+
+def _near_miss(session: Session, model: type[M], name: str) -> str:
+    """ "; did you mean 'sovereignty'?" when a stored name is close to *name*, else "".
+
+    Compared by name key (case-folded), so that "Soverignty" finds
+    "sovereignty"; difflib's default cutoff (a ratio of 0.6) keeps unrelated
+    names out.
+    """
+    by_key = {name_key(n): n for n in session.scalars(select(model.name))}
+    close = get_close_matches(name_key(name), list(by_key), n=1)
+    return f"; did you mean '{by_key[close[0]]}'?" if close else ""
 
 
 def _by_name(session: Session, model: type[M], name: str) -> M | None:

@@ -10,7 +10,7 @@ import platformdirs
 from sqlalchemy import Connection, exc, insert
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
-from framing_app.core.errors import FramingError
+from framing_app.core.errors import FramingError, NotFoundError
 from framing_app.store.database import Database
 from framing_app.store.engine import create_project_engine, sqlite_path, sqlite_url
 from framing_app.store.migrate import MigrationResult, migrate
@@ -29,6 +29,14 @@ def default_project_path() -> Path:
     )
 
 
+class NoProjectError(NotFoundError):
+    """``Project.open(..., create=False)`` found no project file at the path."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(f"{location}: no project there")
+
+
 class Project:
     """An open project database. Services take it as their first argument."""
 
@@ -43,8 +51,16 @@ class Project:
         return sqlite_path(self.db.engine.url.render_as_string(hide_password=False))
 
     @classmethod
-    def open(cls, path: Path | None = None, url: str | None = None) -> Project:
+    def open(
+        cls, path: Path | None = None, url: str | None = None, *, create: bool = True
+    ) -> Project:
         """Open (creating if needed) the project at *path* or *url*, or the default one.
+
+        With ``create=False`` a SQLite project must already exist: a missing
+        (or empty, never set up) file raises :class:`NoProjectError` and
+        nothing is written, neither folder nor file nor SQLite's ``-wal`` and
+        ``-shm``. (A server database is opened as before: it exists once its
+        administrator has made it.)
 
         A new project gets its schema and the default codebook together or
         not at all; an older one is backed up beside itself and upgraded (see
@@ -59,6 +75,8 @@ class Project:
             path = Path(path) if path is not None else default_project_path()
             if path.is_dir():
                 raise FramingError(f"{path}: is a folder, not a project file")
+            if not create:
+                _check_exists(path, str(path))
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -66,6 +84,8 @@ class Project:
                     f"{path.parent}: cannot create folder ({error.strerror})"
                 ) from None
             url = sqlite_url(path)
+        elif not create and (file := sqlite_path(url)) is not None:
+            _check_exists(file, url)
         try:
             engine = create_project_engine(url)
         except (exc.ArgumentError, exc.NoSuchModuleError) as error:
@@ -128,6 +148,22 @@ class Project:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _check_exists(path: Path, location: str) -> None:
+    """Raise :class:`NoProjectError` unless *path* is a project file that was set up.
+
+    An empty file counts as none: SQLite reads it as an empty database, and it
+    is what a creation killed before its first commit leaves behind.
+    """
+    try:
+        empty = path.stat().st_size == 0
+    except (FileNotFoundError, NotADirectoryError):
+        raise NoProjectError(location) from None
+    except OSError:
+        return  # unreadable: let the open say why, as for any other project
+    if empty:
+        raise NoProjectError(location)
 
 
 # Below this much free space SQLite cannot even create the shared-memory file

@@ -150,7 +150,7 @@ def test_unusable_project_files(run_cli: Cli) -> None:
 
 
 def test_project_written_by_a_newer_version_is_refused_untouched(run_cli: Cli) -> None:
-    run_cli.ok("labels")
+    run_cli.ok("import", "--sample")
     connection = sqlite3.connect(run_cli.project)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_future'")

@@ -16,8 +16,9 @@ DEFAULT_LABELS_TSV = (
 
 
 def test_new_project_has_the_default_labels(run_cli: Cli) -> None:
+    # Listing reads and never creates a project; a (no-op) rename creates it.
+    run_cli.ok("labels", "rename", "sovereignty", "sovereignty")
     assert run_cli.ok("labels", "--tsv").stdout == DEFAULT_LABELS_TSV
-    # (The project exists now: the next two may run side by side.)
     table, definitions = (
         check_ok(result).stdout.splitlines()
         for result in run_cli.many(["labels"], ["labels", "--tsv", "--definitions"])
@@ -58,7 +59,7 @@ def _customise(cli: Cli) -> None:
 
 def test_codebook_round_trip(run_cli: Cli) -> None:
     cli = run_cli
-    cli.ok("labels")
+    cli.ok("labels", "rename", "sovereignty", "sovereignty")  # creates the project
     _customise(cli)
     listed, written = (
         check_ok(result).stdout
@@ -84,7 +85,7 @@ def test_codebook_round_trip(run_cli: Cli) -> None:
 
 def test_codebook_import_of_a_bad_file_changes_nothing(run_cli: Cli) -> None:
     cli = run_cli
-    cli.ok("labels")
+    cli.ok("labels", "rename", "sovereignty", "sovereignty")  # creates the project
     before = cli.query("SELECT * FROM label ORDER BY id")
     (cli.root / "broken.json").write_text('{"labels": [{"name": "x",', encoding="utf-8")
     broken, unwritable = cli.many(

@@ -38,7 +38,7 @@ def test_exporting_onto_the_project_is_refused(coded_cli: Cli, command: list[str
 
 def test_exporting_onto_another_project_is_refused(coded_cli: Cli, tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
-    coded_cli.ok("labels", project=other)
+    coded_cli.ok("labels", "rename", "sovereignty", "sovereignty", project=other)  # creates it
     before = other.read_bytes()
     coded_cli.fails(
         "export", "annotations", "--out", str(other), expect=[str(other), "SQLite database"]

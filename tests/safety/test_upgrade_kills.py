@@ -220,8 +220,10 @@ def test_new_project_killed_before_its_codebook_gets_it_on_next_open(
     tmp_path: Path, moment: str, safety_figures: SafetyFigures
 ) -> None:
     project = tmp_path / "new" / "p.sqlite"
+    # A writing command creates the project (a no-op rename); listing never would.
+    create = ["labels", "rename", "sovereignty", "sovereignty"]
     script = KILL_SCRIPTS[moment] + (
-        "from framing_app.cli import main\nsys.exit(main(['--project', sys.argv[1], 'labels']))\n"
+        f"from framing_app.cli import main\nsys.exit(main(['--project', sys.argv[1], *{create}]))\n"
     )
     killed = subprocess.run(
         [sys.executable, "-c", script, str(project)],
@@ -236,6 +238,16 @@ def test_new_project_killed_before_its_codebook_gets_it_on_next_open(
     if project.exists():
         assert integrity(project) == "ok"
 
+    reopened = subprocess.run(
+        [*_command(project)[:-1], *create],
+        env=_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert reopened.returncode == 0, reopened.stderr
     opened = subprocess.run(
         _command(project),
         env=_env(),

@@ -1,0 +1,92 @@
+"""Which project a ``framing-app`` command opens, and whether it may create it.
+
+``--project`` and ``--db`` are accepted before the command's name and after it
+(``framing-app articles --project p.sqlite``); a command that only reads never
+creates a project behind a mistyped path.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from framing_app.core.errors import FramingError
+from framing_app.services.project import NoProjectError, Project
+
+PROG = "framing-app"
+
+# The copies after the command have their own dests (and no defaults), so that
+# a value given before the command is never overwritten by a default.
+_AFTER = {"project_after": "project", "db_after": "db"}
+
+# Commands that must find a project: reading ones, and deletions, which a new
+# project has nothing for. Others create the project they name.
+_NEVER_CREATE = frozenset({"articles", "coders", "export", "show", "delete-annotation"})
+
+
+def options_after_command() -> argparse.ArgumentParser:
+    """A parent parser giving a command ``--project`` and ``--db`` after its name."""
+    after = argparse.ArgumentParser(add_help=False)
+    group = after.add_argument_group("project (also accepted before the command)")
+    group.add_argument(
+        "--project",
+        dest="project_after",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="SQLite project file (default: the default project, see framing-app --help)",
+    )
+    group.add_argument(
+        "--db",
+        dest="db_after",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy database URL instead of a project file",
+    )
+    return after
+
+
+def merge_options_after_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Move --project/--db given after the command to ``args.project``/``args.db``.
+
+    Both of them, or one given before and after, is a usage error (exit 2).
+    """
+    given = [name for name in ("project", "db", *_AFTER) if getattr(args, name, None)]
+    if len(given) > 1:
+        options = sorted({_AFTER.get(name, name) for name in given})
+        if len(options) > 1:
+            parser.error("argument --db: not allowed with argument --project")
+        parser.error(f"argument --{options[0]}: given twice (before and after the command)")
+    for after, before in _AFTER.items():
+        if hasattr(args, after):
+            setattr(args, before, getattr(args, after))
+            delattr(args, after)
+
+
+def needs_existing_project(args: argparse.Namespace) -> bool:
+    """Whether *args*' command must find its project instead of creating it."""
+    if args.command in _NEVER_CREATE or args.command == "delete-articles":
+        return True
+    if args.command == "labels":
+        return getattr(args, "labels_action", None) is None
+    if args.command == "status":
+        return args.set is None
+    if args.command == "codebook":
+        return bool(args.action == "export")
+    return False
+
+
+def open_project(args: argparse.Namespace, *, create: bool = True) -> Project:
+    """The project *args* name; without *create*, a missing one is a one-line error."""
+    try:
+        if args.db:
+            return Project.open(url=args.db, create=create)
+        return Project.open(path=args.project, create=create)
+    except NoProjectError as error:
+        if args.db:
+            hint = f"`{PROG} --db URL import ...` creates one"
+        elif args.project:
+            hint = f"`{PROG} --project PATH import ...` creates one"
+        else:
+            hint = f"`{PROG} import ...` creates the default project"
+        raise FramingError(f"{error}; {hint}") from None
