@@ -9,8 +9,10 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
+import pytest
 from cli_harness import (
     GLOBALPOST,
     NPR,
@@ -166,6 +168,9 @@ def test_project_written_by_a_newer_version_is_refused_untouched(run_cli: Cli) -
 
 
 def test_no_display_is_a_clear_error_not_an_abort(tmp_path: Path) -> None:
+    # Where Qt is not installed (CI's headless run) the window cannot start for
+    # that reason first: the next test covers it.
+    pytest.importorskip("PySide6", reason="the coding window needs PySide6 for this check")
     env = {
         key: value
         for key, value in os.environ.items()
@@ -186,3 +191,32 @@ def test_no_display_is_a_clear_error_not_an_abort(tmp_path: Path) -> None:
     assert result.stderr.startswith("framing-app: error: no display")
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(
+    find_spec("PySide6") is not None, reason="runs where Qt is not installed (CI's headless run)"
+)
+def test_without_qt_the_window_says_so_and_commands_work(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    project = str(tmp_path / "p.sqlite")
+    result = subprocess.run(
+        [sys.executable, "-m", "framing_app", "--project", project],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("framing-app: error: the coding window needs Qt for Python")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "framing_app", "--project", project, "import", "--sample"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr

@@ -151,7 +151,9 @@ def test_binary_file_is_rejected(tmp_path: Path) -> None:
 _TEXT = st.text(
     alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\r\t"),
     min_size=1,
-).filter(lambda text: text.strip() != "")
+).filter(lambda text: normalise_text(text).strip() != "")
+# (A text that is blank once normalised, such as a lone BOM, is refused as
+# "holds no text"; found by CI with text="\ufeff".)
 
 
 @settings(max_examples=200, deadline=None)
