@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
 from framing_app import __version__
 from framing_app.core.errors import FramingError
+from framing_app.core.names import clean_name
 from framing_app.gui.main_window import MainWindow, remember_project
 from framing_app.gui.platform_check import window_problem
 from framing_app.services import articles, coders
@@ -23,22 +24,45 @@ def app_settings() -> QSettings:
     return QSettings(ORGANISATION, "framing-app")
 
 
+CODER_PROMPT = "Your name as a coder (it is stored with every annotation you make):"
+
+
+def coder_dialog(parent: QWidget | None, known: list[str]) -> QInputDialog:
+    """The "Who is coding?" question: the project's coders to pick from, none chosen.
+
+    Nothing is pre-selected: a new coder who presses Enter must not code under
+    someone else's name.
+    """
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Who is coding?")
+    dialog.setLabelText(CODER_PROMPT)
+    dialog.setComboBoxItems(known)
+    dialog.setComboBoxEditable(True)
+    dialog.setTextValue("")
+    return dialog
+
+
+def coder_name_problem(name: str) -> str | None:
+    """What is wrong with *name* as a coder name, for the dialog, or None."""
+    if not name.strip():
+        return "Type your name (or pick it from the list) to start coding."
+    try:
+        clean_name(name, "coder")
+    except FramingError as error:
+        return str(error)[:1].upper() + str(error)[1:] + "."
+    return None
+
+
 def ask_coder(parent: QWidget | None, project: Project) -> str | None:
     """Ask who is coding, offering the project's coders; None if the person cancels."""
-    known = [c.name for c in coders.list_coders(project)]
-    while True:
-        name, ok = QInputDialog.getItem(
-            parent,
-            "Who is coding?",
-            "Your name as a coder (it is stored with every annotation you make):",
-            known,
-            0,
-            True,
-        )
-        if not ok:
-            return None
-        if name.strip():
-            return name.strip()
+    dialog = coder_dialog(parent, [c.name for c in coders.list_coders(project)])
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        name = dialog.textValue()
+        problem = coder_name_problem(name)
+        if problem is None:
+            return clean_name(name, "coder")
+        dialog.setLabelText(f"{problem}\n\n{CODER_PROMPT}")
+    return None
 
 
 def offer_first_articles(window: MainWindow) -> None:
@@ -112,6 +136,11 @@ def run_gui(project_path: Path | None = None, db_url: str | None = None) -> int:
             project_path = Path(str(last))
     launcher = Launcher(settings)
     if not launcher.open(project_path, db_url):
+        print(
+            "framing-app: nothing was opened (no coder name was given, or the project "
+            "could not be opened; see the message shown)",
+            file=sys.stderr,
+        )
         return 1
     try:
         return app.exec()
