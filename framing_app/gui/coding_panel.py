@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from framing_app.core.text import excerpt
+from framing_app.gui.memo_edit import MemoEdit
 from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
@@ -74,9 +74,8 @@ class CodingPanel(QWidget):
         self.relabel_box = QComboBox()
         self.relabel_box.setToolTip("Change the label of the selected annotation")
         self.relabel_box.activated.connect(self._relabel)
-        self.memo_edit = QLineEdit()
-        self.memo_edit.setPlaceholderText("Memo for the selected annotation…")
-        self.memo_edit.editingFinished.connect(self._memo_done)
+        self.memo_edit = MemoEdit()
+        self.memo_edit.finished.connect(self._memo_done)
         self.span_button = QPushButton("Span ← selection")
         self.span_button.setToolTip(
             "Set the selected annotation's span to the text selected in the reader"

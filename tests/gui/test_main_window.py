@@ -137,7 +137,7 @@ def test_relabel_memo_span_delete_with_undo_and_redo(
     window.relabel(first.id, "double standards")
     assert _mine(project)[0].label == "double standards"
     window.panel.memo_edit.setText("official line")
-    window.panel.memo_edit.editingFinished.emit()
+    window.panel.memo_edit.finished.emit()
     assert _mine(project)[0].memo == "official line"
     _select_utf16(window, text, "human rights issues")
     window.panel.span_button.click()
@@ -288,3 +288,40 @@ def test_an_empty_project_says_what_to_do(
     win.import_sample()  # runs the real import with its progress dialog
     qtbot.waitUntil(lambda: win.article_id is not None, timeout=10_000)
     assert len(list_articles(project)) == 2
+
+
+def test_a_memo_of_several_lines_is_saved_by_ctrl_return_and_undone(
+    qtbot: QtBot, window: MainWindow, project: Project
+) -> None:
+    """Issue 7, defect 7: the memo was one line. Return makes a new line; Ctrl+Return
+    saves (and does not move to the next article); leaving the field saves too."""
+    text = get_article(project, "a-emoji").text
+    _select_utf16(window, text, PASSAGE)
+    _press(qtbot, window, Qt.Key.Key_1)
+    (first,) = _mine(project)
+    # The annotation list catches up on a later turn of the event loop.
+    qtbot.waitUntil(lambda: window.panel.annotation_list.count() == 1)
+    window.panel.select_annotation(first.id)
+    memo = window.panel.memo_edit
+    assert memo.isEnabled()
+    # Real focus: Qt offers a key to the focused widget before the window's
+    # shortcuts (ShortcutOverride), as with a person typing.
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    memo.setFocus()
+    qtbot.waitUntil(memo.hasFocus)
+    qtbot.keyClicks(memo, "official line")
+    qtbot.keyClick(memo, Qt.Key.Key_Return)
+    qtbot.keyClicks(memo, "see 2011 white paper")
+    assert _mine(project)[0].memo == ""  # nothing saved while typing
+    article_before = window.article_id
+    qtbot.keyClick(memo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert _mine(project)[0].memo == "official line\nsee 2011 white paper"
+    assert window.article_id == article_before
+    qtbot.keyClicks(memo, " (p. 4)")
+    window.reader.view.setFocus()  # leaving the field saves
+    qtbot.waitUntil(lambda: _mine(project)[0].memo.endswith("(p. 4)"))
+    window.undo_stack.undo()
+    assert _mine(project)[0].memo == "official line\nsee 2011 white paper"
+    window.undo_stack.undo()
+    assert _mine(project)[0].memo == ""
