@@ -83,3 +83,19 @@ def undecodable(text: str) -> str | None:
     code = ord(text[at])
     what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
     return f"{what} at character {at}"
+
+
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) of *needle* in *text*, ignoring case; offsets in code points.
+
+    Matching is Python's ``re.IGNORECASE``, a character-by-character simple
+    case folding, so each hit's offsets are those of the stored text (full
+    case folding would turn "ß" into "ss" and shift every offset after it).
+    Hits do not overlap; white space in *needle* matches any run of white space,
+    as a passage copied from elsewhere may wrap differently.
+    """
+    words = needle.split()
+    if not words:
+        return []
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    return [match.span() for match in re.finditer(pattern, text, re.IGNORECASE)]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from framing_app import __version__
 from framing_app.core.errors import FramingError
+from framing_app.core.names import name_key
 from framing_app.core.records import CodingStatus
 from framing_app.core.spans import snap_to_words
 from framing_app.gui.article_list import ArticleListPane
@@ -34,6 +35,7 @@ from framing_app.gui.file_jobs import (
     import_annotations_interactive,
     import_articles_interactive,
 )
+from framing_app.gui.find_bar import FindBar
 from framing_app.gui.help_dialogs import GuideDialog, ShortcutsDialog, shortcut_rows, show_about
 from framing_app.gui.reader import Highlight, ReaderPane
 from framing_app.gui.undo_commands import (
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
 
         self.article_list = ArticleListPane(project, self)
         self.reader = ReaderPane(self)
+        self.find_bar = FindBar(self.reader.view, self.reader)
+        self.reader.add_below(self.find_bar)
         self.panel = CodingPanel(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.article_list)
@@ -186,12 +190,28 @@ class MainWindow(QMainWindow):
                 partial(self.set_status, status),
             )
         coding_menu.addSeparator()
+        # Ctrl+F finds in the article, as in every reader and editor coders
+        # know; the article list's filter moves to Ctrl+L.
+        self._action(
+            coding_menu, "&Find in article…", self.find_bar.open_bar, QKeySequence.StandardKey.Find
+        )
+        self._action(
+            coding_menu, "Find &next", self.find_bar.find_next, QKeySequence.StandardKey.FindNext
+        )
         self._action(
             coding_menu,
-            "&Find articles…",
-            self.article_list.focus_filter,
-            QKeySequence.StandardKey.Find,
+            "Find &previous",
+            self.find_bar.find_previous,
+            QKeySequence.StandardKey.FindPrevious,
         )
+        self._action(coding_menu, "Filter &articles…", self.article_list.focus_filter, "Ctrl+L")
+        # Escape in the filter clears it (and so shows every article again).
+        clear_filter = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.article_list.filter_edit,
+            self.article_list.filter_edit.clear,
+        )
+        clear_filter.setContext(Qt.ShortcutContext.WidgetShortcut)
 
         article_menu = bar.addMenu("&Article")
         self.delete_article_action = self._action(
@@ -214,7 +234,7 @@ class MainWindow(QMainWindow):
             help_menu,
             "&Keyboard shortcuts…",
             self.show_shortcuts,
-            QKeySequence.StandardKey.HelpContents,
+            "F1",
         )
         self._action(help_menu, "&How to code…", lambda: GuideDialog(self).exec())
         self._action(
@@ -392,6 +412,7 @@ class MainWindow(QMainWindow):
             if part
         )
         self.reader.show_article(article.title, meta, article.text)
+        self.find_bar.article_changed()
         self.refresh_annotations()
 
     def refresh_annotations(self, select: int | None = None) -> None:
@@ -492,6 +513,25 @@ class MainWindow(QMainWindow):
         start, end = span
         if self.snap_action.isChecked():
             start, end = snap_to_words(self.reader.view.text(), start, end)
+        name = self._label_names.get(label_id)
+        existing = next(
+            (
+                info
+                for info in self._annotations
+                if (info.start, info.end, info.label) == (start, end, name)
+                and name_key(info.coder) == name_key(self.coder)
+            ),
+            None,
+        )
+        if existing is not None:
+            # Not an error worth a dialog: show the annotation the coder already has.
+            self.reader.view.clear_selection()
+            self.panel.select_annotation(existing.id)
+            self.reader.view.select_annotation(existing.id)
+            self.statusBar().showMessage(
+                f"This passage is already tagged “{name}”: that annotation is selected.", 5000
+            )
+            return
         try:
             info = tagging.annotate(
                 self.project,

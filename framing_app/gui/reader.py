@@ -210,7 +210,7 @@ class ReaderView(QPlainTextEdit):
         self._selected = annotation_id
         found = self._find(annotation_id)
         if found is not None and scroll:
-            cursor = self._cursor(found.start, found.start)
+            cursor = self.cursor_for(found.start, found.start)
             self.setTextCursor(cursor)
             self.centerCursor()
             self.viewport().update()
@@ -258,9 +258,10 @@ class ReaderView(QPlainTextEdit):
 
     def set_selection(self, start: int, end: int) -> None:
         """Select ``text[start:end]`` (code points)."""
-        self.setTextCursor(self._cursor(start, end))
+        self.setTextCursor(self.cursor_for(start, end))
 
-    def _cursor(self, start: int, end: int) -> QTextCursor:
+    def cursor_for(self, start: int, end: int) -> QTextCursor:
+        """A cursor selecting ``text[start:end]`` (code points; Qt counts UTF-16 units)."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._index.to_utf16(start))
         cursor.setPosition(self._index.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
@@ -478,7 +479,7 @@ class ReaderPane(QWidget):
         self.meta.setWordWrap(True)
         self.meta.setStyleSheet("color: palette(mid);")
         self.view = ReaderView(self)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         header = QVBoxLayout()
@@ -487,6 +488,10 @@ class ReaderPane(QWidget):
         header.addWidget(self.meta)
         layout.addLayout(header)
         layout.addWidget(self.view, 1)
+
+    def add_below(self, widget: QWidget) -> None:
+        """Put *widget* (the find bar) under the reader."""
+        self._layout.addWidget(widget)
 
     def show_article(self, title: str, meta: str, text: str) -> None:
         self.title.setText(title)

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from framing_app.core.text import normalise_text, text_sha256
+from framing_app.core.text import find_all, normalise_text, text_sha256
 
 
 def test_bom_crlf_cr_and_nfd() -> None:
@@ -42,3 +42,13 @@ def test_no_control_character_but_tab_and_newline_survives(text: str) -> None:
     once = normalise_text(text)
     assert all(c in "\t\n" or not (c < " " or c == "\x7f") for c in once)
     assert not once.startswith("\ufeff")
+
+
+def test_find_all_ignores_case_and_keeps_code_point_offsets() -> None:
+    text = "Straße 😀 Sovereignty and\nsovereignty; SOVEREIGNTY"
+    hits = find_all(text, "sovereignty")
+    assert [text[a:b] for a, b in hits] == ["Sovereignty", "sovereignty", "SOVEREIGNTY"]
+    assert hits[0] == (9, 20)  # the emoji is one code point
+    assert find_all(text, "sovereignty and sovereignty") == [(9, 36)]  # across the line end
+    assert find_all(text, "   ") == []
+    assert find_all(text, "a.d") == []  # not a regular expression
