@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         )
         self.snap_action = QAction("&Snap selections to whole words", self, checkable=True)
         self.snap_action.toggled.connect(lambda on: self._remember("coding/snap_words", on))
+        self.snap_action.toggled.connect(self._set_snapping)
         edit_menu.addAction(self.snap_action)
 
         coding_menu = bar.addMenu("&Coding")
@@ -283,8 +284,11 @@ class MainWindow(QMainWindow):
         if sizes is not None:
             self.splitter.restoreState(sizes)
         self.snap_action.setChecked(
-            str(self.settings.value("coding/snap_words", "false")).lower() == "true"
+            # On unless the person turned it off: a partial word stored by
+            # accident is a silent error in the data (issue 7, defect 5).
+            str(self.settings.value("coding/snap_words", "true")).lower() == "true"
         )
+        self._set_snapping(self.snap_action.isChecked())
         try:
             self.font_points = float(str(self.settings.value("reader/font_points")))
         except ValueError:
@@ -721,6 +725,9 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _set_snapping(self, on: bool) -> None:
+        self.reader.view.snap_words = on
 
     def show_shortcuts(self) -> None:
         """Every shortcut the window has now: its actions', then the codebook's label keys."""

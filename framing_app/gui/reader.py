@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from framing_app.core.layers import Run, runs
 from framing_app.core.offsets import Utf16Index
+from framing_app.core.spans import snap_to_words
 
 # A line of about 75 characters reads best (Bringhurst, "The Elements of
 # Typographic Style", 2.1.2: 45-75 characters); wider windows get margins.
@@ -101,6 +103,8 @@ class ReaderView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
+        # Selections grow to whole words as they are made (Edit ▸ Snap).
+        self.snap_words = True
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -421,8 +425,37 @@ class ReaderView(QPlainTextEdit):
             return True
         return super().event(event)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # A press inside the selection would start dragging the text (useless in
+        # a read-only reader, and a surprise): it starts a new selection instead.
+        if event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection():
+            cursor = self.textCursor()
+            at = self.cursorForPosition(event.position().toPoint()).position()
+            if cursor.selectionStart() <= at < cursor.selectionEnd():
+                cursor.clearSelection()
+                cursor.setPosition(at)
+                self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        super().keyReleaseEvent(event)
+        if event.key() == Qt.Key.Key_Shift:
+            self.snap_selection()
+
+    def snap_selection(self) -> None:
+        """Widen the selection to whole words now, when snapping is on: what the coder
+        sees selected is exactly what a label key will store."""
+        span = self.selection()
+        if not self.snap_words or span is None:
+            return
+        snapped = snap_to_words(self.text(), *span)
+        if snapped != span:
+            self.set_selection(*snapped)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.snap_selection()
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         offset = self._code_point_at(event.position().toPoint())
