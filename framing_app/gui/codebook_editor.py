@@ -57,6 +57,7 @@ from framing_app.services.codebook import (
     delete_label,
     export_codebook,
     import_codebook,
+    label_use_by_coder,
     list_labels,
     move_label,
     update_label,
@@ -473,9 +474,12 @@ class CodebookEditor(QDialog):
             return
         if label.annotations:
             noun = "annotation" if label.annotations == 1 else "annotations"
+            # Whose work goes matters more than how much: say it per coder.
+            by_coder = label_use_by_coder(self._project, label.name)
+            whose = ", ".join(f"{coder} {count}" for coder, count in by_coder.items())
             question = (
-                f"Delete label '{label.name}' and its {label.annotations} {noun}? "
-                "This cannot be undone."
+                f"Delete label '{label.name}' and its {label.annotations} {noun} "
+                f"({whose})? This cannot be undone."
             )
             if not self._confirm(question):
                 return

@@ -16,7 +16,7 @@ from framing_app.formats.codebook_json import read_codebook, write_codebook
 from framing_app.services.lookup import clean_name, label_by_name
 from framing_app.services.output_files import output_file
 from framing_app.services.project import Project
-from framing_app.store.models import Annotation, Label
+from framing_app.store.models import Annotation, Coder, Label
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -207,6 +207,20 @@ def move_label(project: Project, name: str, position: int) -> None:
         labels.insert(max(0, min(position, len(labels))), label)
         for index, each in enumerate(labels):
             each.position = index
+
+
+def label_use_by_coder(project: Project, name: str) -> dict[str, int]:
+    """How many annotations each coder has with the label *name*, coders by name."""
+    with project.db.read() as session:
+        label = label_by_name(session, name)
+        rows = session.execute(
+            select(Coder.name, func.count())
+            .join(Annotation, Annotation.coder_id == Coder.id)
+            .where(Annotation.label_id == label.id)
+            .group_by(Coder.name)
+            .order_by(Coder.name)
+        ).all()
+        return {coder: count for coder, count in rows}
 
 
 def delete_label(project: Project, name: str, *, with_annotations: bool = False) -> int:

@@ -270,7 +270,10 @@ def test_deleting_a_used_label_asks_first(
     monkeypatch.setattr(dialog, "_confirm", confirm)
     with qtbot.assertNotEmitted(dialog.codebook_changed):
         qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
-    assert questions == ["Delete label 'sovereignty' and its 2 annotations? This cannot be undone."]
+    # Whose annotations go, per coder (issue 7): the count alone hid that.
+    assert questions == [
+        "Delete label 'sovereignty' and its 2 annotations (ana 1, ben 1)? This cannot be undone."
+    ]
     assert _names(sample_project) == DEFAULT_NAMES
 
     with qtbot.waitSignal(dialog.codebook_changed):
