@@ -275,6 +275,22 @@ def build_parser() -> argparse.ArgumentParser:
         const="plain",
         help="the file is plain: keep every cell as it is",
     )
+    sub.add_argument(
+        "--replace",
+        action="store_true",
+        help="for each coder in the file, make their annotations on the articles the file "
+        "covers exactly the file's rows (a corrected file: relabelled, edited and deleted "
+        "annotations arrive; unchanged ones keep their ids)",
+    )
+    sub.add_argument(
+        "--no-new-labels",
+        dest="new_labels",
+        action="store_false",
+        help="refuse the file if it names a label the codebook lacks (catches typos)",
+    )
+    sub.add_argument(
+        "--dry-run", action="store_true", help="print what the import would do, change nothing"
+    )
 
     sub = command(
         "delete-articles",
@@ -433,14 +449,10 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
         return 0
     # Showing reads: a mistyped coder is an error, not a column of not-started.
     args.coder = passages.known_coder(project, args.coder)
-    if refs is None:
-        # Internal ids as ints: "5" would first match an external id "5".
-        refs = [a.id for a in articles.list_articles(project)]
-    rows = []
-    for ref in refs:
-        article = articles.get_article(project, ref)
-        status = coding_status.get_status(project, args.coder, article.id)
-        rows.append([str(article.id), article.external_id, article.title, status.value])
+    rows = [
+        [str(line.id), line.external_id, line.title, line.status.value]
+        for line in coding_status.status_table(project, args.coder, refs)
+    ]
     _print_table(["id", "external id", "title", "status"], rows, tsv=False, right={0}, wide=2)
     return 0
 
@@ -462,18 +474,49 @@ def cmd_export(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(project: Project, args: argparse.Namespace) -> int:
-    report = annotation_import.import_annotations(
-        project, args.file, flavour=args.flavour, progress=_progress_bar("import")
-    )
-    print(
-        f"Imported {report.added} annotation(s) from {args.file}"
-        f"{f'; skipped {report.duplicates} already in the project' if report.duplicates else ''}."
-    )
+    options: dict[str, Any] = {
+        "flavour": args.flavour,
+        "replace": args.replace,
+        "new_labels": args.new_labels,
+    }
+    if args.dry_run:
+        report = annotation_import.preview_import(project, args.file, **options)
+    else:
+        report = annotation_import.import_annotations(
+            project, args.file, progress=_progress_bar("import"), **options
+        )
+    if args.replace:
+        print(
+            f"{'Would replace' if args.dry_run else 'Replaced'} the annotations of "
+            f"{len(report.coders)} coder(s) on the articles in {args.file}:"
+        )
+        for name, counts in report.coders.items():
+            print(
+                f"  {name}: {counts.added} added, {counts.changed} changed, "
+                f"{counts.removed} removed ({counts.unchanged} unchanged)"
+            )
+    else:
+        skipped = f"; skipped {report.duplicates} already in the project"
+        print(
+            f"{'Would import' if args.dry_run else 'Imported'} {report.added} annotation(s) "
+            f"from {args.file}{skipped if report.duplicates else ''}."
+        )
     if report.new_coders:
         print(f"  new coder(s): {', '.join(report.new_coders)}")
     if report.new_labels:
-        print(f"  new label(s) added to the codebook: {', '.join(report.new_labels)}")
+        added = "to add to" if args.dry_run else "added to"
+        print(f"  new label(s) {added} the codebook: {', '.join(report.new_labels)}")
+    for note in report.notes[:_NOTES_SHOWN]:
+        print(f"  note: {note}")
+    if len(report.notes) > _NOTES_SHOWN:
+        print(f"  note: and {len(report.notes) - _NOTES_SHOWN} more like these")
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
     return 0
+
+
+# Enough to see what a file does wrong; a file wrong in every row says so in one more line.
+_NOTES_SHOWN = 20
 
 
 def cmd_delete_articles(project: Project, args: argparse.Namespace) -> int:

@@ -67,7 +67,7 @@ def ask_coder(parent: QWidget | None, project: Project) -> str | None:
 
 def offer_first_articles(window: MainWindow) -> None:
     """On an empty project, offer to import files or open the sample articles."""
-    if articles.list_articles(window.project):
+    if articles.has_articles(window.project):
         return
     box = QMessageBox(window)
     box.setWindowTitle("An empty project")

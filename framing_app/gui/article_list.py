@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
@@ -65,6 +67,7 @@ class ArticleListPane(QWidget):
         # The article last made current here. It is remembered when a refresh
         # or a filter hides it, so that "next" still starts from it.
         self._article_id: int | None = None
+        self._quiet = False  # a refresh is moving rows: the current row is not chosen
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter title and text…")
@@ -93,9 +96,31 @@ class ArticleListPane(QWidget):
         self._apply_query(reload=True)
         self.progress_changed.emit(self.progress_text())
 
-    def refresh(self) -> None:
-        """Re-read the loaded rows and the progress, after tagging, status changes or imports."""
-        self.model.refresh()
+    def refresh(self, article_ids: Collection[int] | None = None) -> None:
+        """Re-read the list and the progress, after tagging, status changes or imports.
+
+        What is re-read is the rows of *article_ids* (by default the current
+        article, the one the coder acts on) and the rows in sight, plus one
+        count that catches articles joining or leaving the list, which then
+        re-reads every loaded row. So an action deep in a long list costs
+        what it costs at the top.
+        """
+        ids = set(self._visible_ids())
+        if article_ids is not None:
+            ids.update(article_ids)
+        elif self._article_id is not None:
+            ids.add(self._article_id)
+        # A removed current row would make the view move on to its neighbour:
+        # that is not the coder choosing it, so nothing is announced and the
+        # view is left without a current row, as after a reset.
+        self._quiet = True
+        try:
+            self.model.refresh(ids)
+        finally:
+            self._quiet = False
+        current = self.view.currentIndex()
+        if current.isValid() and self.model.article_id(current.row()) != self._article_id:
+            self.view.selectionModel().clear()
         self._reselect()
         self._update_placeholder()
         self.progress_changed.emit(self.progress_text())
@@ -308,10 +333,24 @@ class ArticleListPane(QWidget):
             default=0,
         )
 
+    def _visible_ids(self) -> list[int]:
+        """The ids of the rows in sight (none while the view is hidden)."""
+        view = self.view
+        count = self.model.rowCount()
+        if count == 0 or not view.isVisible():
+            return []
+        top = max(view.rowAt(0), 0)
+        bottom = view.rowAt(view.viewport().height() - 1)
+        if bottom < 0:
+            bottom = count - 1
+        return [self.model.article_id(row) for row in range(top, min(bottom, count - 1) + 1)]
+
     def _announce_current(self) -> None:
         """Emit ``article_selected`` when the current row is a newly chosen article."""
         # The view makes the first row current, unselected, when it gets the
         # focus without a current row; that is not the user choosing it.
+        if self._quiet:
+            return
         current = self.view.currentIndex()
         if not current.isValid() or not self.view.selectionModel().isRowSelected(current.row()):
             return

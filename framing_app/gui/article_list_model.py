@@ -8,6 +8,7 @@ near the end, so opening a project of 50,000 articles reads 200 rows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,8 +25,11 @@ from framing_app.core.records import CodingStatus
 from framing_app.services.article_browser import (
     ArticleQuery,
     ArticleRow,
+    ArticleSort,
     article_rows,
+    count_articles,
     row_index,
+    rows_by_id,
 )
 from framing_app.services.project import Project
 
@@ -67,6 +71,7 @@ class ArticleListModel(QAbstractTableModel):
         self._rows: list[ArticleRow] = []
         self._row_of_id: dict[int, int] = {}
         self._complete = False  # the last read returned less than it asked for
+        self._total: int | None = None  # how many the query lists; None: not counted yet
         self._dots: dict[CodingStatus, QIcon] = {}
 
     # -- the query ----------------------------------------------------------
@@ -77,18 +82,29 @@ class ArticleListModel(QAbstractTableModel):
         """Show *query*'s list from the top: the first window is read now."""
         self.beginResetModel()
         self._query = query
+        self._total = None
         self._set_rows(article_rows(self._project, query, 0, WINDOW))
         self.endResetModel()
 
-    def refresh(self) -> None:
-        """Re-read as many rows as are loaded (statuses, counts, membership may have changed).
+    def refresh(self, article_ids: Collection[int] | None = None) -> None:
+        """Re-read what may have changed: the rows of *article_ids*, or every loaded row.
 
-        When the same articles come back in the same places only the cells
-        change, so the view keeps its selection and scroll position;
-        otherwise the model is reset and the caller re-selects by id.
+        With *article_ids* (the articles an action changed) the cost does not
+        depend on how many rows are loaded: those rows are re-read by id,
+        updated in place, removed when the query no longer lists them or
+        inserted at their place when it now does; then one count checks that
+        nothing else joined or left the list (an import, another process),
+        and only if something did is every loaded row re-read.
+
+        A full re-read keeps the view's selection and scroll position when
+        the same articles come back in the same places (only the cells
+        change); otherwise the model is reset and the caller re-selects by id.
         """
+        if article_ids is not None and self._refresh_ids(article_ids):
+            return
         wanted = max(len(self._rows), WINDOW)
         rows = article_rows(self._project, self._query, 0, wanted)
+        self._total = None
         if [r.id for r in rows] == [r.id for r in self._rows]:
             self._rows = rows
             self._complete = len(rows) < wanted
@@ -98,6 +114,62 @@ class ArticleListModel(QAbstractTableModel):
         self.beginResetModel()
         self._set_rows(rows, asked=wanted)
         self.endResetModel()
+
+    def _refresh_ids(self, article_ids: Collection[int]) -> bool:
+        """Bring the rows of *article_ids* up to date; False when a full re-read is needed."""
+        if self._total is None:
+            self._total = len(self._rows) if self._complete else None
+        expected = self._total
+        if expected is None:
+            expected = count_articles(self._project, self._query)
+        fresh = rows_by_id(self._project, self._query, article_ids)
+        for article_id in dict.fromkeys(article_ids):
+            row = self._row_of_id.get(article_id)
+            new = fresh.get(article_id)
+            if row is not None and new is not None:
+                if not self._same_place(self._rows[row], new):
+                    return False
+                self._rows[row] = new
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+            elif row is not None:
+                self._remove(row)
+                expected -= 1
+            elif new is not None:
+                expected += 1
+                self._insert(new)
+        self._total = count_articles(self._project, self._query)
+        return self._total == expected
+
+    def _same_place(self, old: ArticleRow, new: ArticleRow) -> bool:
+        """Whether *new* sorts where *old* did (statuses and counts never move a row)."""
+        match self._query.sort:
+            case ArticleSort.TITLE:
+                return old.title.lower() == new.title.lower()
+            case ArticleSort.DATE:
+                return old.published == new.published
+            case ArticleSort.IMPORT:
+                return True
+
+    def _remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        gone = self._rows.pop(row)
+        del self._row_of_id[gone.id]
+        for i in range(row, len(self._rows)):
+            self._row_of_id[self._rows[i].id] = i
+        self.endRemoveRows()
+
+    def _insert(self, new: ArticleRow) -> None:
+        """Put a newly listed row at its place if that place is among the loaded rows."""
+        position = row_index(self._project, self._query, new.id)
+        if position is None or position > len(self._rows):
+            return
+        if position == len(self._rows) and not self._complete:
+            return  # it comes with the next window
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, new)
+        for i in range(position, len(self._rows)):
+            self._row_of_id[self._rows[i].id] = i
+        self.endInsertRows()
 
     # -- rows and ids -------------------------------------------------------
     def article_id(self, row: int) -> int:
@@ -188,6 +260,8 @@ class ArticleListModel(QAbstractTableModel):
             return
         rows = article_rows(self._project, self._query, len(self._rows), count)
         self._complete = len(rows) < count
+        if self._complete:
+            self._total = len(self._rows) + len(rows)
         if not rows:
             return
         first = len(self._rows)

@@ -13,6 +13,7 @@ or a cancel the project is exactly as it was, and the messages say so.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,15 +21,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from framing_app.gui.background import Outcome, run_with_progress, show_error, show_information
+from framing_app.gui.import_preview import ImportPreviewDialog, report_lines
 from framing_app.services.annotation_export import export_annotations_to_file
 from framing_app.services.annotation_import import (
     AnnotationImportReport,
     Flavour,
     FlavourUnclearError,
     import_annotations,
+    preview_import,
 )
 from framing_app.services.article_import import ArticleImportReport, import_articles
-from framing_app.services.progress import CancelCheck, ProgressCallback
+from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel
 from framing_app.services.project import Project
 
 T = TypeVar("T")
@@ -70,11 +73,64 @@ def import_articles_interactive(
     return report
 
 
-def import_annotations_interactive(
+@dataclass(frozen=True)
+class AnnotationImportChoice:
+    """How the user chose to import an annotation file, after seeing what it would do."""
+
+    flavour: Flavour | None
+    replace: bool
+
+
+def choose_annotation_import(
     parent: QWidget, project: Project, path: Path, flavour: Flavour | None = None
+) -> AnnotationImportChoice | None:
+    """Show what importing *path* would do, adding or replacing; the user's choice, or None.
+
+    The file is read and checked both ways with progress (nothing is written),
+    then :class:`~framing_app.gui.import_preview.ImportPreviewDialog` shows the
+    counts per coder, the new coders and labels and the notes. A file that
+    fails the checks shows the same error the import would; a file whose
+    flavour is unclear makes the user say which it is first. None on Cancel.
+    """
+
+    def work(
+        _progress: ProgressCallback, should_cancel: CancelCheck
+    ) -> tuple[AnnotationImportReport, AnnotationImportReport] | FlavourUnclearError:
+        try:
+            adding = preview_import(project, path, flavour=flavour)
+            check_cancel(should_cancel, "preview")
+            return adding, preview_import(project, path, flavour=flavour, replace=True)
+        except FlavourUnclearError as unclear:
+            return unclear
+
+    outcome = run_with_progress(parent, "Import annotations", f"Reading {path.name}", work)
+    if isinstance(outcome.value, FlavourUnclearError):
+        chosen = ask_flavour(parent, path, outcome.value)
+        if chosen is None:
+            return None
+        return choose_annotation_import(parent, project, path, chosen)
+    reports = _settled(parent, project, "Import failed", "Nothing was imported", outcome)
+    if not isinstance(reports, tuple):
+        return None
+    dialog = ImportPreviewDialog(parent, path.name, *reports)
+    if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
+        return None
+    return AnnotationImportChoice(flavour, dialog.replace)
+
+
+def import_annotations_interactive(
+    parent: QWidget,
+    project: Project,
+    path: Path,
+    flavour: Flavour | None = None,
+    *,
+    replace: bool = False,
 ) -> AnnotationImportReport | None:
     """Merge the annotation CSV *path* into the project with progress; None unless it succeeded.
 
+    *replace* makes each coder's annotations on the articles the file covers
+    exactly the file's rows (see
+    :func:`~framing_app.services.annotation_import.import_annotations`).
     On success an information message gives the counts, and the coders and
     labels the file brought in. A file whose flavour is unclear (see
     :class:`~framing_app.formats.annotation_csv.FlavourUnclearError`) makes the
@@ -89,6 +145,7 @@ def import_annotations_interactive(
                 project,
                 path,
                 flavour=flavour,
+                replace=replace,
                 progress=_renamed_phases(progress, _ANNOTATION_IMPORT_PHASES),
                 should_cancel=should_cancel,
             )
@@ -102,8 +159,16 @@ def import_annotations_interactive(
         chosen = ask_flavour(parent, path, outcome.value)
         if chosen is None:
             return None
-        return import_annotations_interactive(parent, project, path, chosen)
+        return import_annotations_interactive(parent, project, path, chosen, replace=replace)
     report = _settled(parent, project, "Import failed", "Nothing was imported", outcome)
+    if isinstance(report, AnnotationImportReport) and report.replace:
+        show_information(
+            parent,
+            "Import finished",
+            f"Replaced the annotations of {_count(len(report.coders), 'coder')} from {path.name}.",
+            detail="\n".join(report_lines(report)),
+        )
+        return report
     if isinstance(report, AnnotationImportReport):
         news = [
             f"New {what}: {', '.join(names)}."

@@ -31,6 +31,7 @@ from framing_app.gui.background import show_error
 from framing_app.gui.codebook_editor import CodebookEditor
 from framing_app.gui.coding_panel import CodingPanel
 from framing_app.gui.file_jobs import (
+    choose_annotation_import,
     export_annotations_interactive,
     import_annotations_interactive,
     import_articles_interactive,
@@ -780,7 +781,16 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getOpenFileName(
             self, "Import another coder's annotations", "", "CSV (*.csv)"
         )
-        if name and import_annotations_interactive(self, self.project, Path(name)) is not None:
+        if not name:
+            return
+        choice = choose_annotation_import(self, self.project, Path(name))
+        if choice is None:
+            return
+        path, flavour = Path(name), choice.flavour
+        report = import_annotations_interactive(
+            self, self.project, path, flavour, replace=choice.replace
+        )
+        if report is not None:
             self._fill_coder_boxes()
             self.reload_codebook()
             self.article_list.refresh()

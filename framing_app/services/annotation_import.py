@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from framing_app.core.default_codebook import SPARE_LABEL_COLORS
@@ -21,25 +20,58 @@ from framing_app.formats.annotation_csv import (
     FlavourUnclearError,
     read_numbered_annotation_csv,
 )
+from framing_app.services.annotation_replace import Incoming, MergePlan, Stored, plan_merge
 from framing_app.services.coding_status import advance_to_in_progress
-from framing_app.services.lookup import ensure_coder, names_to_ids
+from framing_app.services.lookup import ensure_coder, names_to_ids, near_miss
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
 from framing_app.store.bulk import insert_rows
 from framing_app.store.models import Annotation, Article, Coder, Label, table_of
 
-__all__ = ["AnnotationImportReport", "Flavour", "FlavourUnclearError", "import_annotations"]
+__all__ = [
+    "AnnotationImportReport",
+    "CoderChanges",
+    "Flavour",
+    "FlavourUnclearError",
+    "import_annotations",
+    "preview_import",
+]
 
 _BATCH = 2000
+_CHUNK = 500
+
+
+@dataclass
+class CoderChanges:
+    """What an import does to one coder's annotations."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
 
 
 @dataclass
 class AnnotationImportReport:
+    """What an import did (or, from :func:`preview_import`, would do).
+
+    *duplicates* counts the file's rows the project holds already (and rows
+    repeated in the file); *coders* holds the counts per coder, by name;
+    *notes* are one-line warnings about rows that are probably not meant
+    (another label beside the coder's old one on the same span, a label new
+    to the codebook).
+    """
+
     rows: int = 0
     added: int = 0
     duplicates: int = 0
+    changed: int = 0
+    removed: int = 0
+    replace: bool = False
     new_coders: list[str] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)
+    coders: dict[str, CoderChanges] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,83 +82,253 @@ class _ArticleRef:
     char_count: int
 
 
+@dataclass
+class _Names:
+    """The file's coder and label names as ids; a name new to the project has a stand-in id < 0."""
+
+    coders: dict[str, int]
+    labels: dict[str, int]
+    shown: dict[int, str]  # coder id (or stand-in) to the name shown in reports
+    label_names: dict[int, str]
+    new_coders: dict[int, str]  # stand-in id to the name to create
+    new_labels: dict[int, str]
+
+
+@dataclass
+class _Planned:
+    report: AnnotationImportReport
+    plan: MergePlan
+    names: _Names
+
+
 @gc_paused()
 def import_annotations(
     project: Project,
     path: Path,
     *,
     flavour: Flavour | None = None,
+    replace: bool = False,
+    new_labels: bool = True,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> AnnotationImportReport:
-    """Add the annotations in the CSV file *path* (the export format) to the project.
+    """Merge the annotations in the CSV file *path* (the export format) into the project.
 
     Articles are matched by external id, else by SHA-256 of the text; coders
     and labels by name, created when new. Every row is checked before
     anything is written: an unknown article, a text that differs from the
     project's (SHA-256 mismatch), offsets outside the text, or a ``text``
     cell unequal to the article's text at those offsets rejects the whole
-    file with the row number, and nothing is imported. An annotation the
-    project already has (same article, coder, label and span) is skipped, so
-    importing a file twice adds nothing.
+    file with the row number, and nothing is imported. So does a label the
+    codebook lacks when *new_labels* is False (the message suggests the
+    closest label).
+
+    By default rows are added: an annotation the project already has (same
+    article, coder, label and span) is skipped, so importing a file twice adds
+    nothing. With *replace*, each coder's annotations on the articles the file
+    covers become exactly the file's rows (see
+    :mod:`framing_app.services.annotation_replace`): unchanged annotations keep
+    their ids, relabelled ones are updated in place, missing ones removed.
+    Annotations of other coders, and on articles no row names, are untouched.
+    The report gives the counts per coder, and notes on rows that look
+    unintended. One transaction: all or nothing.
 
     *flavour* says whether the file is the Excel flavour; without it the file's
     own marker decides, and a file in doubt raises
     :class:`~framing_app.formats.annotation_csv.FlavourUnclearError`.
     """
     numbered = read_numbered_annotation_csv(path, flavour)
-    rows = [row for _, row in numbered]
-    result = AnnotationImportReport(rows=len(rows))
     with project.db.write() as session:
-        articles = _match_articles(session, path, numbered)
-        _check_passages(session, path, numbered, articles)
+        planned = _plan(session, path, numbered, replace=replace, new_labels=new_labels)
         check_cancel(should_cancel, "import")
+        _apply(session, planned, progress, should_cancel)
+    return planned.report
 
-        coder_ids = _names_to_ids(
-            session, Coder, {r.coder for r in rows}, result.new_coders, _new_coder
+
+def preview_import(
+    project: Project,
+    path: Path,
+    *,
+    replace: bool = False,
+    flavour: Flavour | None = None,
+    new_labels: bool = True,
+) -> AnnotationImportReport:
+    """The report :func:`import_annotations` with the same options would give, writing nothing.
+
+    Raises the same errors for the same file, so a preview that succeeds is
+    an import that succeeds, unless the project changes in between.
+    """
+    numbered = read_numbered_annotation_csv(path, flavour)
+    with project.db.read() as session:
+        return _plan(session, path, numbered, replace=replace, new_labels=new_labels).report
+
+
+def _plan(
+    session: Session,
+    path: Path,
+    numbered: list[tuple[int, AnnotationRow]],
+    *,
+    replace: bool,
+    new_labels: bool,
+) -> _Planned:
+    articles = _match_articles(session, path, numbered)
+    _check_passages(session, path, numbered, articles)
+    names = _resolve_names(session, path, numbered, new_labels)
+    report = AnnotationImportReport(
+        rows=len(numbered),
+        replace=replace,
+        new_coders=sorted(names.new_coders.values()),
+        new_labels=sorted(names.new_labels.values()),
+    )
+    incoming = [
+        Incoming(
+            number,
+            article.id,
+            names.coders[row.coder],
+            names.labels[row.label],
+            row.start,
+            row.end,
+            row.memo,
+            row.created_at,
+            row.updated_at,
         )
-        label_ids = _names_to_ids(
-            session, Label, {r.label for r in rows}, result.new_labels, _new_label
-        )
-        seen: set[tuple[int, int, int, int, int]] = set(
-            session.execute(
+        for (number, row), article in zip(numbered, articles, strict=True)
+    ]
+    known = {ident for ident in names.coders.values() if ident > 0}
+    stored: list[Stored] = []
+    for chunk in _chunks(sorted(known)):
+        stored.extend(
+            Stored(*values)
+            for values in session.execute(
                 select(
+                    Annotation.id,
                     Annotation.article_id,
                     Annotation.coder_id,
                     Annotation.label_id,
                     Annotation.start,
                     Annotation.end,
-                ).where(Annotation.coder_id.in_(set(coder_ids.values())))
-            ).all()
+                    Annotation.memo,
+                ).where(Annotation.coder_id.in_(chunk))
+            )
         )
-        columns = (
-            "article_id",
-            "coder_id",
-            "label_id",
-            "start_offset",
-            "end_offset",
-            "memo",
-            "created_at",
-            "updated_at",
+    plan = plan_merge(stored, incoming, replace=replace)
+    _count(report, plan, names)
+    external = {article.id: article.external_id for article in articles}
+    for row, old in plan.overlaps:
+        report.notes.append(
+            f"row {row.row}: {names.shown[row.coder_id]} already tagged {row.start}-{row.end} "
+            f"in article '{external[row.article_id]}' as '{names.label_names[old.label_id]}'; "
+            f"this adds '{names.label_names[row.label_id]}' beside it "
+            "(replacing the coder's annotations would relabel it instead)"
         )
-        pending: list[tuple[object, ...]] = []
-        pairs: set[tuple[int, int]] = set()
-        for row, article in zip(rows, articles, strict=True):
-            key = (article.id, coder_ids[row.coder], label_ids[row.label], row.start, row.end)
-            if key in seen:
-                result.duplicates += 1
-                continue
-            seen.add(key)
-            pairs.add((key[1], article.id))
-            pending.append((*key, row.memo, iso_utc(row.created_at), iso_utc(row.updated_at)))
-        table = table_of(Annotation)
-        for begin in range(0, len(pending), _BATCH):
-            check_cancel(should_cancel, "import")
-            insert_rows(session, table, columns, pending[begin : begin + _BATCH])
-            report(progress, min(begin + _BATCH, len(pending)), len(pending), "saving")
-        advance_to_in_progress(session, pairs)
-        result.added = len(pending)
-    return result
+    # Every new label is in report.new_labels; one close to a label of the
+    # codebook is probably a typo, so it gets a note with the row to fix.
+    first_row = (
+        {names.labels[row.label]: number for number, row in reversed(numbered)}
+        if names.new_labels
+        else {}
+    )
+    for ident, name in sorted(names.new_labels.items(), key=lambda item: item[1]):
+        near = near_miss(session, Label, name)
+        if near:
+            report.notes.append(
+                f"row {first_row[ident]}: label '{name}' is new to the codebook{near}"
+            )
+    return _Planned(report, plan, names)
+
+
+def _count(report: AnnotationImportReport, plan: MergePlan, names: _Names) -> None:
+    per_coder: dict[int, CoderChanges] = {ident: CoderChanges() for ident in names.shown}
+    for row in plan.inserts:
+        per_coder[row.coder_id].added += 1
+    for _, row in plan.updates:
+        per_coder[row.coder_id].changed += 1
+    for annotation in plan.deletes:
+        per_coder[annotation.coder_id].removed += 1
+    for row in plan.unchanged:
+        per_coder[row.coder_id].unchanged += 1
+    report.coders = {
+        names.shown[ident]: counts
+        for ident, counts in sorted(per_coder.items(), key=lambda item: names.shown[item[0]])
+    }
+    report.added = len(plan.inserts)
+    report.changed = len(plan.updates)
+    report.removed = len(plan.deletes)
+    report.duplicates = len(plan.unchanged) + len(plan.repeated)
+
+
+def _apply(
+    session: Session,
+    planned: _Planned,
+    progress: ProgressCallback | None,
+    should_cancel: CancelCheck | None,
+) -> None:
+    names, plan = planned.names, planned.plan
+    real: dict[int, int] = {}
+    for ident, name in sorted(names.new_coders.items(), key=lambda item: item[1]):
+        real[ident] = ensure_coder(session, name).id
+    for ident, name in sorted(names.new_labels.items(), key=lambda item: item[1]):
+        real[ident] = _new_label(session, name)
+
+    def _id(ident: int) -> int:
+        return real.get(ident, ident)
+
+    # Deletes first: an update or insert never meets a row that is going.
+    for chunk in _chunks([annotation.id for annotation in plan.deletes]):
+        session.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
+    if plan.updates:
+        session.execute(
+            update(Annotation),
+            [
+                {
+                    "id": old.id,
+                    "label_id": _id(row.label_id),
+                    "memo": row.memo,
+                    "updated_at": row.updated_at,
+                }
+                for old, row in plan.updates
+            ],
+        )
+    columns = (
+        "article_id",
+        "coder_id",
+        "label_id",
+        "start_offset",
+        "end_offset",
+        "memo",
+        "created_at",
+        "updated_at",
+    )
+    # The hot loop of a merge: the stand-in ids of new names mapped inline
+    # (a call per value would cost a tenth of the whole import).
+    real_id = real.get
+    pending = [
+        (
+            row.article_id,
+            real_id(row.coder_id, row.coder_id),
+            real_id(row.label_id, row.label_id),
+            row.start,
+            row.end,
+            row.memo,
+            iso_utc(row.created_at),
+            iso_utc(row.updated_at),
+        )
+        for row in plan.inserts
+    ]
+    table = table_of(Annotation)
+    for begin in range(0, len(pending), _BATCH):
+        check_cancel(should_cancel, "import")
+        insert_rows(session, table, columns, pending[begin : begin + _BATCH])
+        report(progress, min(begin + _BATCH, len(pending)), len(pending), "saving")
+    touched = [*plan.inserts, *(row for _, row in plan.updates)]
+    pairs = {(row.coder_id, row.article_id) for row in touched}
+    if real:
+        pairs = {(_id(coder), article) for coder, article in pairs}
+    advance_to_in_progress(session, pairs)
+
+
+def _chunks(values: list[int]) -> list[list[int]]:
+    return [values[begin : begin + _CHUNK] for begin in range(0, len(values), _CHUNK)]
 
 
 def _match_articles(
@@ -193,10 +395,6 @@ def _excerpt(text: str) -> str:
     return repr(excerpt(text, 40))
 
 
-def _new_coder(session: Session, name: str) -> int:
-    return ensure_coder(session, name).id
-
-
 def _new_label(session: Session, name: str) -> int:
     count = session.scalar(select(func.count()).select_from(Label)) or 0
     last = session.scalar(select(func.max(Label.position)))
@@ -213,25 +411,43 @@ def _new_label(session: Session, name: str) -> int:
     return label.id
 
 
-def _names_to_ids(
-    session: Session,
-    model: type[Coder] | type[Label],
-    names: set[str],
-    created: list[str],
-    create: Callable[[Session, str], int],
-) -> dict[str, int]:
-    """Each of *names* (cleaned by the reader) to the id of its row, created when new.
+def _resolve_names(
+    session: Session, path: Path, numbered: list[tuple[int, AnnotationRow]], new_labels: bool
+) -> _Names:
+    """The file's names (cleaned by the reader) as ids; new ones get stand-ins, nothing is made.
 
     Names match case-insensitively (:func:`framing_app.core.names.name_key`), so
     a file's "Sovereignty" is the project's "sovereignty", and two spellings in
-    one file make one new label.
+    one file make one new label. Without *new_labels*, a label the codebook
+    lacks rejects the file at its first row.
     """
-    by_key = names_to_ids(session, model)
-    known: dict[str, int] = {}
-    for name in sorted(names):
-        key = name_key(name)
-        if key not in by_key:
-            by_key[key] = create(session, name)
-            created.append(name)
-        known[name] = by_key[key]
-    return known
+    names = _Names({}, {}, {}, {}, {}, {})
+    coder_keys = names_to_ids(session, Coder)
+    label_keys = names_to_ids(session, Label)
+    names.shown.update((i, n) for i, n in session.execute(select(Coder.id, Coder.name)))
+    names.label_names.update((i, n) for i, n in session.execute(select(Label.id, Label.name)))
+    stand_in = 0
+    for number, row in numbered:
+        for name, keys, known, made, shown in (
+            (row.coder, coder_keys, names.coders, names.new_coders, names.shown),
+            (row.label, label_keys, names.labels, names.new_labels, names.label_names),
+        ):
+            if name in known:
+                continue
+            key = name_key(name)
+            if key not in keys:
+                if made is names.new_labels and not new_labels:
+                    raise InputFileError(
+                        path,
+                        f"label '{name}' is not in the codebook, and new labels are refused"
+                        f"{near_miss(session, Label, name)}",
+                        row=number,
+                    )
+                stand_in -= 1
+                keys[key] = stand_in
+                made[stand_in] = name
+                shown[stand_in] = name
+            known[name] = keys[key]
+    used = set(names.coders.values())
+    names.shown = {ident: name for ident, name in names.shown.items() if ident in used}
+    return names

@@ -15,7 +15,7 @@ Sorting by title and by date is served by the indexes of migration 0002.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
@@ -120,36 +120,64 @@ def article_rows(
         return []
     with project.db.read() as session:
         plan = _Plan.make(session, query)
-        columns = select(
-            Article.id,
-            Article.external_id,
-            Article.title,
-            Article.source,
-            Article.published,
-            plan.status_column(),
-        )
         stmt = (
-            plan.filter(columns, with_status=True)
+            plan.filter(_row_columns(plan), with_status=True)
             .order_by(*plan.order(forward=True))
             .offset(offset)
             .limit(limit)
         )
         # Core rather than ORM execution: plain columns, and the ORM's row
         # handling would double the time of a refresh over thousands of rows.
-        found = session.connection().execute(stmt).all()
-        counts = _annotation_counts(session, plan.coder_id, [row[0] for row in found])
-        return [
-            ArticleRow(
-                id=article_id,
-                external_id=external_id,
-                title=title,
-                source=source,
-                published=published,
-                status=CodingStatus(status),
-                annotations=counts.get(article_id, 0),
-            )
-            for article_id, external_id, title, source, published, status in found
-        ]
+        return _make_rows(session, plan, session.connection().execute(stmt).all())
+
+
+def _row_columns(plan: _Plan) -> Select[int, str, str, str | None, str | None, str]:
+    return select(
+        Article.id,
+        Article.external_id,
+        Article.title,
+        Article.source,
+        Article.published,
+        plan.status_column(),
+    )
+
+
+def _make_rows(session: Session, plan: _Plan, found: Sequence[Any]) -> list[ArticleRow]:
+    """:class:`ArticleRow` values from rows of :func:`_row_columns`, with annotation counts."""
+    counts = _annotation_counts(session, plan.coder_id, [row[0] for row in found])
+    return [
+        ArticleRow(
+            id=article_id,
+            external_id=external_id,
+            title=title,
+            source=source,
+            published=published,
+            status=CodingStatus(status),
+            annotations=counts.get(article_id, 0),
+        )
+        for article_id, external_id, title, source, published, status in found
+    ]
+
+
+def rows_by_id(
+    project: Project, query: ArticleQuery, article_ids: Collection[int]
+) -> dict[int, ArticleRow]:
+    """The rows of those of *article_ids* that *query* lists, by id (absent: not listed).
+
+    What the list re-reads after an action that knows which articles it
+    changed: primary-key look-ups, wherever the rows sit in the list.
+    """
+    wanted = sorted(set(article_ids))
+    if not wanted:
+        return {}
+    with project.db.read() as session:
+        plan = _Plan.make(session, query)
+        found: list[Any] = []
+        for begin in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[begin : begin + _IN_CHUNK]
+            stmt = plan.filter(_row_columns(plan), with_status=True).where(Article.id.in_(chunk))
+            found += session.connection().execute(stmt).all()
+        return {row.id: row for row in _make_rows(session, plan, found)}
 
 
 def row_index(project: Project, query: ArticleQuery, article_id: int) -> int | None:

@@ -61,6 +61,12 @@ def list_articles(project: Project) -> list[ArticleSummary]:
         ]
 
 
+def has_articles(project: Project) -> bool:
+    """Whether the project holds any article: one indexed look-up, whatever its size."""
+    with project.db.read() as session:
+        return session.scalar(select(Article.id).limit(1)) is not None
+
+
 def get_article(project: Project, ref: str | int) -> ArticleText:
     """The article with external id (or else internal id) *ref*, text included."""
     with project.db.read() as session:

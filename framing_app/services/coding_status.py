@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -55,6 +56,68 @@ def get_status(project: Project, coder: str, article: str | int) -> CodingStatus
             .where(Coder.name == coder.strip(), CodingStatusRow.article_id == art.id)
         )
         return CodingStatus(value) if value else CodingStatus.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One article's line in a coder's status table."""
+
+    id: int
+    external_id: str
+    title: str
+    status: CodingStatus
+
+
+def status_table(
+    project: Project, coder: str, articles: Sequence[str | int] | None = None
+) -> list[StatusLine]:
+    """*coder*'s status on *articles* (every article, in import order, when None).
+
+    Given articles come back in the order given, repeats included; an
+    unknown one raises :class:`FramingError`. The whole table takes three
+    queries whatever its length (coder, articles, statuses), not two per
+    article; given references cost one look-up each.
+    """
+    with project.db.read() as session:
+        coder_id = session.scalar(select(Coder.id).where(Coder.name == coder.strip()))
+        rows: list[tuple[int, str, str]]
+        if articles is None:
+            ids = None
+            listed = select(Article.id, Article.external_id, Article.title)
+            rows = [(i, e, t) for i, e, t in session.execute(listed.order_by(Article.id))]
+        else:
+            given = [article_by_ref(session, ref) for ref in articles]
+            rows = [(a.id, a.external_id, a.title) for a in given]
+            ids = [a.id for a in given]
+        statuses: dict[int, str] = {}
+        if coder_id is not None:
+            status_stmt = select(CodingStatusRow.article_id, CodingStatusRow.status).where(
+                CodingStatusRow.coder_id == coder_id
+            )
+            if ids is None:
+                statuses.update(session.execute(status_stmt).all())
+            else:
+                for chunk in _chunks(sorted(set(ids))):
+                    statuses.update(
+                        session.execute(
+                            status_stmt.where(CodingStatusRow.article_id.in_(chunk))
+                        ).all()
+                    )
+        return [
+            StatusLine(
+                article_id,
+                external_id,
+                title,
+                CodingStatus(statuses.get(article_id, CodingStatus.NOT_STARTED.value)),
+            )
+            for article_id, external_id, title in rows
+        ]
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    """*ids* in lists short enough for any backend's parameter limit."""
+    for begin in range(0, len(ids), size):
+        yield ids[begin : begin + size]
 
 
 def status_counts(project: Project, coder: str) -> dict[CodingStatus, int]:

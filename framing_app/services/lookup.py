@@ -19,6 +19,7 @@ __all__ = [
     "ensure_coder",
     "label_by_name",
     "names_to_ids",
+    "near_miss",
 ]
 
 M = TypeVar("M", Coder, Label)
@@ -51,7 +52,7 @@ def coder_by_name(session: Session, name: str) -> Coder:
     """The coder whose name equals *name* as names compare (:mod:`framing_app.core.names`)."""
     coder = _by_name(session, Coder, name)
     if coder is None:
-        raise NotFoundError(f"no coder named '{name.strip()}'{_near_miss(session, Coder, name)}")
+        raise NotFoundError(f"no coder named '{name.strip()}'{near_miss(session, Coder, name)}")
     return coder
 
 
@@ -60,12 +61,12 @@ def label_by_name(session: Session, name: str) -> Label:
     label = _by_name(session, Label, name)
     if label is None:
         raise NotFoundError(
-            f"no label named '{name.strip()}' in the codebook{_near_miss(session, Label, name)}"
+            f"no label named '{name.strip()}' in the codebook{near_miss(session, Label, name)}"
         )
     return label
 
 
-def _near_miss(session: Session, model: type[M], name: str) -> str:
+def near_miss(session: Session, model: type[M], name: str) -> str:
     """ "; did you mean 'sovereignty'?" when a stored name is close to *name*, else "".
 
     Compared by name key (case-folded), so that "Soverignty" finds
