@@ -211,37 +211,6 @@ def _info(session: Session, row: Annotation, text: str | None = None) -> Annotat
     )
 
 
-def get_annotation(project: Project, annotation_id: int) -> AnnotationInfo:
-    with project.db.read() as session:
-        return _info(session, _annotation(session, annotation_id))
-
-
-def restore_annotation(project: Project, info: AnnotationInfo) -> AnnotationInfo:
-    """Put back an annotation removed by :func:`delete_annotation` (undo of a delete).
-
-    It keeps its times and, when still free, its id, so that other undo steps
-    that name it keep working; the returned info says which id it has.
-    """
-    with project.db.write() as session:
-        coder = ensure_coder(session, info.coder)
-        label = label_by_name(session, info.label)
-        free = session.get(Annotation, info.id) is None
-        row = Annotation(
-            id=info.id if free else None,
-            article_id=info.article_id,
-            coder_id=coder.id,
-            label_id=label.id,
-            start=info.start,
-            end=info.end,
-            memo=info.memo,
-            created_at=info.created_at,
-            updated_at=info.updated_at,
-        )
-        session.add(row)
-        _flush_unique(session)
-        return _info(session, row)
-
-
 def update_annotation(
     project: Project,
     annotation_id: int,
