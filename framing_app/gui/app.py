@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, 
 from framing_app import __version__
 from framing_app.core.errors import FramingError
 from framing_app.core.names import clean_name
+from framing_app.gui import crash_report
 from framing_app.gui.main_window import MainWindow, remember_project
 from framing_app.gui.platform_check import window_problem
 from framing_app.services import articles, coders
@@ -126,6 +127,7 @@ def run_gui(project_path: Path | None = None, db_url: str | None = None) -> int:
         return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    crash_report.install()
     app.setApplicationName("framing-app")
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)
