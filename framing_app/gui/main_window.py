@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,6 +60,7 @@ from framing_app.services.sample_corpus import sample_folder
 from framing_app.services.tagging import AnnotationInfo
 
 DEFAULT_FONT_POINTS = 13.0
+OUTSIDE_CHECK_MS = 3000
 NO_ARTICLES_TEXT = "No articles yet: File ▸ Import articles…, or File ▸ Open sample articles."
 
 
@@ -108,6 +109,15 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self.reload_codebook()
+        # Another program (a teammate's import, the CLI, a second window) may
+        # change the project: look every few seconds and when the window is
+        # activated again; the check is one PRAGMA on an idle connection.
+        self.project.changed_elsewhere()  # the baseline
+        self._outside_change_waiting = False
+        self._outside_timer = QTimer(self)
+        self._outside_timer.setInterval(OUTSIDE_CHECK_MS)
+        self._outside_timer.timeout.connect(self.check_outside_changes)
+        self._outside_timer.start()
         self.article_list.set_coder(self.coder)
         self._restore_settings()
         self._update_title()
@@ -311,7 +321,30 @@ class MainWindow(QMainWindow):
             self.settings.setValue(f"article/{self.project.location}", self.article_id)
         self.settings.sync()
 
+    def check_outside_changes(self) -> None:
+        """Show what another program changed in the project: lists, codebook, annotations.
+
+        Deferred while the coder is typing a memo, which a reload would reset.
+        """
+        if self.project.changed_elsewhere():
+            self._outside_change_waiting = True
+        if not self._outside_change_waiting or self.panel.memo_edit.hasFocus():
+            return
+        self._outside_change_waiting = False
+        self.reload_codebook()
+        self._fill_coder_boxes()
+        self.article_list.refresh()
+        self.refresh_annotations()
+        self.statusBar().showMessage("Another program changed this project: updated.", 4000)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_outside_changes()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The project may be closed next: no more looking for outside changes.
+        self._outside_timer.stop()
         self.save_settings()
         super().closeEvent(event)
 

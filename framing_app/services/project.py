@@ -42,6 +42,7 @@ class Project:
 
     def __init__(self, db: Database, location: str, migration: MigrationResult) -> None:
         self.db = db
+        self._last_seen: tuple[int | None, int] | None = None
         self.location = location  # for titles and messages: a path, or a URL without password
         self.migration = migration
 
@@ -139,6 +140,22 @@ class Project:
                 for position, spec in enumerate(DEFAULT_LABELS)
             ],
         )
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program committed to the project since the last call.
+
+        The first call only takes the baseline. A change seen together with
+        one of this process's own commits since the last call is not reported:
+        the two cannot be told apart, and reporting this process's own work
+        would make every window reload after every action; the next change
+        from outside is reported as usual. Always False for server databases.
+        """
+        version, commits = self.db.data_version(), self.db.commits
+        last = self._last_seen
+        self._last_seen = (version, commits)
+        if version is None or last is None:
+            return False
+        return version != last[0] and commits == last[1]
 
     def close(self) -> None:
         self.db.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,7 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from framing_app.core.errors import StorageError
-from framing_app.store.engine import write_options
+from framing_app.store.engine import sqlite_path, write_options
 
 
 class Database:
@@ -22,6 +23,10 @@ class Database:
         # Objects stay readable after commit: services return plain values
         # built from them, never the objects themselves.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Transactions this process committed, to tell its own changes from
+        # another program's (see data_version).
+        self.commits = 0
+        self._watcher: sqlite3.Connection | None = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -29,6 +34,7 @@ class Database:
         with _storage_errors(self.location), self._sessions() as session, session.begin():
             session.connection(execution_options=write_options())
             yield session
+        self.commits += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -39,7 +45,31 @@ class Database:
             finally:
                 session.rollback()
 
+    def data_version(self) -> int | None:
+        """SQLite's ``PRAGMA data_version`` on a connection of its own, or None elsewhere.
+
+        The number changes whenever any *other* connection commits (SQLite
+        documentation, "PRAGMA data_version"): this process's own commits
+        count too, since they go through the engine's connections; compare
+        with :attr:`commits` to tell them apart. A server database gives None.
+        """
+        path = sqlite_path(self.engine.url.render_as_string(hide_password=False))
+        if path is None:
+            return None
+        try:
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(
+                    f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False
+                )
+            row = self._watcher.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0])
+
     def dispose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         self.engine.dispose()
 
 
