@@ -11,11 +11,10 @@ that it is not).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -23,8 +22,6 @@ from pytestqt.qtbot import QtBot
 from framing_app.gui.codebook_editor import CodebookEditor
 from framing_app.gui.main_window import MainWindow
 from framing_app.services import codebook, tagging
-from framing_app.services.article_import import import_articles
-from framing_app.services.articles import get_article
 from framing_app.services.project import Project
 
 ARTICLE = (
@@ -43,19 +40,8 @@ PASSAGES = [
 
 
 @pytest.fixture
-def window(qtbot: QtBot, project: Project, tmp_path: Path) -> Iterator[MainWindow]:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "only.txt").write_text(ARTICLE, encoding="utf-8")
-    import_articles(project, [folder])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, "alice", settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.article_list.select_article(get_article(project, "only").id)
-    yield win
-    win.close()
+def window(open_window: Callable[..., MainWindow]) -> MainWindow:
+    return open_window({"only": ARTICLE}, select="only")
 
 
 def _edit_codebook_action(win: MainWindow) -> QAction:

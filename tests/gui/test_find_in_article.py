@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from framing_app.gui.main_window import MainWindow
 from framing_app.services import tagging
-from framing_app.services.article_import import import_articles
 from framing_app.services.articles import get_article
 from framing_app.services.project import Project
 
@@ -20,21 +18,11 @@ TEXT = "Beijing 😀 said: sovereignty first.\n\nWashington said sovereignty\nis
 
 
 @pytest.fixture
-def window(qtbot: QtBot, project: Project, tmp_path: Path) -> Iterator[MainWindow]:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "b.txt").write_text("Another article about trade.\n", encoding="utf-8")
-    import_articles(project, [folder])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, "alice", settings)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitActive(win):
-        win.activateWindow()
-    win.article_list.select_article(get_article(project, "a").id)
-    yield win
-    win.close()
+def window(qtbot: QtBot, open_window: Callable[..., MainWindow]) -> MainWindow:
+    window = open_window({"a": TEXT, "b": "Another article about trade.\n"}, select="a")
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    return window
 
 
 def _key(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifier: Qt.KeyboardModifier) -> None:

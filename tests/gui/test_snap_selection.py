@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from framing_app.gui.main_window import MainWindow
 from framing_app.services import tagging
-from framing_app.services.article_import import import_articles
 from framing_app.services.articles import get_article
 from framing_app.services.project import Project
 
@@ -19,20 +17,8 @@ TEXT = "Officials said sovereignty comes first 😀 and interference is unwelcom
 
 
 @pytest.fixture
-def window(qtbot: QtBot, project: Project, tmp_path: Path) -> Iterator[MainWindow]:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
-    import_articles(project, [folder])
-    # A person's settings file that has never been written: the defaults apply.
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, "alice", settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.article_list.select_article(get_article(project, "a").id)
-    yield win
-    win.close()
+def window(open_window: Callable[..., MainWindow]) -> MainWindow:
+    return open_window({"a": TEXT}, select="a")
 
 
 def _point(window: MainWindow, offset: int) -> QPoint:

@@ -10,18 +10,14 @@ a message, and the stack stays consistent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from framing_app.gui.main_window import MainWindow
 from framing_app.services import codebook, tagging
-from framing_app.services.article_import import import_articles
-from framing_app.services.articles import get_article
 from framing_app.services.project import Project
 
 ARTICLE = (
@@ -33,21 +29,10 @@ Row = tuple[int, int, str, int, int, int, str]
 
 
 @pytest.fixture
-def window(qtbot: QtBot, project: Project, tmp_path: Path) -> Iterator[MainWindow]:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "only.txt").write_text(ARTICLE, encoding="utf-8")
-    import_articles(project, [folder])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, "alice", settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.article_list.select_article(get_article(project, "only").id)
-    yield win
+def window(open_window: Callable[..., MainWindow]) -> Iterator[MainWindow]:
+    yield open_window({"only": ARTICLE}, select="only")
     for box in _message_boxes():
         box.close()
-    win.close()
 
 
 @pytest.fixture
