@@ -27,6 +27,7 @@ from framing_app.cli_project import (
     open_project,
     options_after_command,
 )
+from framing_app.cli_settings import add_settings_command
 from framing_app.cli_table import print_table as _print_table
 from framing_app.core.errors import Cancelled, FramingError
 from framing_app.core.records import CodingStatus
@@ -301,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--yes", action="store_true", help="delete without asking (needed when not at a terminal)"
     )
+
+    add_settings_command(command, after)
     return parser
 
 
@@ -444,7 +447,7 @@ def cmd_annotate(project: Project, args: argparse.Namespace) -> int:
 def cmd_status(project: Project, args: argparse.Namespace) -> int:
     refs = None if args.all else args.article
     if args.set is not None:
-        count = coding_status.set_status(project, args.coder, args.set, refs)
+        count = coding_status.set_status(project, args.coder, args.set, refs).count
         print(f"Set {count} article(s) to {args.set.value} for {args.coder}.")
         return 0
     # Showing reads: a mistyped coder is an error, not a column of not-started.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from framing_app.cli_settings import VALUE_DEST
 from framing_app.core.errors import FramingError
 from framing_app.services.project import NoProjectError, Project
 
@@ -73,6 +74,9 @@ def needs_existing_project(args: argparse.Namespace) -> bool:
         return args.set is None
     if args.command == "codebook":
         return bool(args.action == "export")
+    if args.command == "settings":
+        # Listing or showing reads; only a new value changes the project.
+        return getattr(args, VALUE_DEST, None) is None
     return False
 
 

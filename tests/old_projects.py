@@ -16,8 +16,8 @@ from alembic import command
 from alembic.config import Config
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
-from framing_app.store.engine import create_project_engine, sqlite_url, write_options
-from framing_app.store.migrate import MIGRATIONS_DIR, head_revision
+from framing_app.store.engine import create_project_engine, sqlite_url
+from framing_app.store.migrate import MIGRATIONS_DIR, head_revision, schema_change
 
 # The first schema; the shipped migrations go further (0002 adds indexes), so
 # opening one of these files is a real upgrade.
@@ -40,7 +40,7 @@ def make_old_project(
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
-        with engine.connect().execution_options(**write_options()) as conn, conn.begin():
+        with schema_change(engine, str(path)) as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, OLD_REVISION)
     finally:
@@ -86,8 +86,27 @@ def make_old_project(
     return table_counts(path)
 
 
+def upgrade_old_project(path: Path, target: str) -> None:
+    """Bring the project at *path* to schema revision *target* with the shipped
+    migrations, as the framing-app of that revision would have (no backup)."""
+    engine = create_project_engine(sqlite_url(path))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with schema_change(engine, str(path)) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+    finally:
+        engine.dispose()
+
+
 def table_counts(path: Path) -> dict[str, int]:
-    """Rows per table (SQLite's own tables left out) of the database file at *path*."""
+    """Rows per table (SQLite's own tables left out) of the database file at *path*.
+
+    Empty tables are left out too: a table that a newer schema adds (empty
+    after the upgrade, like 0004's ``project_setting``) is no change to the
+    data, while a table that lost its rows still shows, by going missing.
+    """
     assert path.is_file(), f"no database file {path}"
     conn = sqlite3.connect(path)
     try:
@@ -98,7 +117,8 @@ def table_counts(path: Path) -> dict[str, int]:
                 " AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        return {table: count for table, count in counts.items() if count}
     finally:
         conn.close()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from framing_app.core.changes import Changes
 from framing_app.gui.article_list_model import (
     ANNOTATIONS,
     SOURCE_DATE,
@@ -68,6 +69,7 @@ class ArticleListPane(QWidget):
         # or a filter hides it, so that "next" still starts from it.
         self._article_id: int | None = None
         self._quiet = False  # a refresh is moving rows: the current row is not chosen
+        self._pending: set[int] = set()  # articles whose rows wait to be re-read
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter title and text…")
@@ -96,20 +98,47 @@ class ArticleListPane(QWidget):
         self._apply_query(reload=True)
         self.progress_changed.emit(self.progress_text())
 
-    def refresh(self, article_ids: Collection[int] | None = None) -> None:
+    def follow_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """Redraw what *changes* concerns (connected to ``Operations.changed``).
+
+        Articles added or deleted, or an unknown change, re-read the list at
+        once (the window may select a neighbour next). Rows whose counts or
+        statuses changed are re-read on the next turn of the event loop, so
+        that the reader paints a new tag first; changes arriving in the same
+        turn are re-read together.
+        """
+        if changes.everything or changes.article_set:
+            self._pending.clear()
+            self.refresh(everything=True)
+        elif changes.articles:
+            if not self._pending:
+                QTimer.singleShot(0, self._refresh_pending)
+            self._pending.update(changes.articles)
+
+    def _refresh_pending(self) -> None:
+        if self._pending:
+            ids, self._pending = self._pending, set()
+            self.refresh(ids)
+
+    def refresh(
+        self, article_ids: Collection[int] | None = None, *, everything: bool = False
+    ) -> None:
         """Re-read the list and the progress, after tagging, status changes or imports.
 
         What is re-read is the rows of *article_ids* (by default the current
         article, the one the coder acts on) and the rows in sight, plus one
         count that catches articles joining or leaving the list, which then
         re-reads every loaded row. So an action deep in a long list costs
-        what it costs at the top.
+        what it costs at the top. With *everything* every loaded row is
+        re-read (another program changed the project: anything may differ).
         """
-        ids = set(self._visible_ids())
-        if article_ids is not None:
-            ids.update(article_ids)
-        elif self._article_id is not None:
-            ids.add(self._article_id)
+        ids: set[int] | None = None
+        if not everything:
+            ids = set(self._visible_ids())
+            if article_ids is not None:
+                ids.update(article_ids)
+            elif self._article_id is not None:
+                ids.add(self._article_id)
         # A removed current row would make the view move on to its neighbour:
         # that is not the coder choosing it, so nothing is announced and the
         # view is left without a current row, as after a reset.

@@ -1,14 +1,18 @@
 """The codebook editor: add, rename, recolour, reorder, archive and delete labels.
 
-Every change goes through :mod:`framing_app.services.codebook` and is committed
-at once; there is no Save. The dialog keeps no database state of its own: it
-re-reads the codebook after each change and names labels by their stored name.
+Every change is committed at once (there is no Save) through the window's
+operations, and is one step on the window's undo stack: Undo in the editor
+or in the window puts the label back, by id, with the annotations a delete
+took. The dialog keeps no database state of its own: it re-reads the
+codebook whenever the operations announce a codebook change, its own or not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -18,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -35,10 +39,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from framing_app.core.changes import Changes
 from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import FramingError
 from framing_app.gui.label_row_delegate import (
@@ -49,19 +55,25 @@ from framing_app.gui.label_row_delegate import (
     LabelRowDelegate,
     uses_text,
 )
+from framing_app.gui.operations import Operations, R
 from framing_app.gui.swatches import swatch
+from framing_app.gui.undo_commands import (
+    AddLabelCommand,
+    LabelEditCommand,
+    LabelOrderCommand,
+    RemoveLabelCommand,
+    push_done,
+)
+from framing_app.services import label_states
 from framing_app.services.codebook import (
-    CodebookImportReport,
     LabelInfo,
     add_label,
-    delete_label,
     export_codebook,
     import_codebook,
     label_use_by_coder,
     list_labels,
-    move_label,
-    update_label,
 )
+from framing_app.services.label_states import LabelOrder
 from framing_app.services.project import Project
 
 DEFINITION_IDLE_MS = 600
@@ -75,10 +87,11 @@ _PORTABLE = QKeySequence.SequenceFormat.PortableText
 class CodebookEditor(QDialog):
     """Edits the project's codebook; each change is committed when it is made.
 
-    ``codebook_changed`` is emitted after every committed change (not after a
-    refused one, nor after an export). A refused change (a name or shortcut
-    already taken, an empty name, ...) is explained in red under the form, and
-    the form shows the stored values again.
+    ``codebook_changed`` is emitted after every committed change, and after
+    an undo or redo of one (not after a refused one, nor after an export).
+    A refused change (a name or shortcut already taken, an empty name, ...)
+    is explained in red under the form, and the form shows the stored values
+    again.
 
     The file dialogs, the colour dialog and the delete confirmation sit behind
     ``_ask_open_path``, ``_ask_save_path``, ``_ask_color`` and ``_confirm`` so
@@ -87,9 +100,22 @@ class CodebookEditor(QDialog):
 
     codebook_changed = Signal()
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        ops: Operations | None = None,
+        undo_stack: QUndoStack | None = None,
+        counts_of: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._project = project
+        self._counts_of = counts_of  # whose uses the list counts (None: everyone's)
+        # The window's, so that its views follow and its Undo undoes; a
+        # dialog opened on its own (tests, tools) gets its own.
+        self._ops = ops if ops is not None else Operations(self)
+        self._stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._labels: list[LabelInfo] = []
         self._current_id: int | None = None
         # Set by the user's typing only (the form is filled with signals blocked),
@@ -126,6 +152,17 @@ class CodebookEditor(QDialog):
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.undo_button = QToolButton()
+        self.undo_button.setDefaultAction(self._stack.createUndoAction(self, "&Undo"))
+        self.undo_button.defaultAction().setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_button = QToolButton()
+        self.redo_button.setDefaultAction(self._stack.createRedoAction(self, "&Redo"))
+        self.redo_button.defaultAction().setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        )
+        for button in (self.undo_button, self.redo_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.addAction(button.defaultAction())
         self.import_button = QPushButton("Import…")
         self.export_button = QPushButton("Export…")
         self.close_button = QPushButton("Close")
@@ -203,6 +240,9 @@ class CodebookEditor(QDialog):
         body.addLayout(left, 5)
         body.addLayout(right, 6)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.redo_button)
+        bottom.addSpacing(12)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.export_button)
         bottom.addStretch(1)
@@ -213,6 +253,7 @@ class CodebookEditor(QDialog):
         root.addLayout(bottom)
 
     def _connect(self) -> None:
+        self._ops.changed.connect(self._on_changed)
         self.label_list.currentRowChanged.connect(self._on_row_changed)
         self.add_button.clicked.connect(self._add)
         self.delete_button.clicked.connect(self._delete)
@@ -282,7 +323,7 @@ class CodebookEditor(QDialog):
 
     def _reload(self) -> None:
         """Re-read the codebook into the list, keeping the selected label if it exists."""
-        self._labels = list_labels(self._project)
+        self._labels = list_labels(self._project, coder=self._counts_of)
         ids = [lab.id for lab in self._labels]
         shown = [self.label_list.item(row).data(ID_ROLE) for row in range(self.label_list.count())]
         blocker = QSignalBlocker(self.label_list)
@@ -363,23 +404,51 @@ class CodebookEditor(QDialog):
 
     # ---- committing -------------------------------------------------------
 
-    def _run(self, action: Callable[[], object]) -> bool:
-        """Run one service call; True when it was committed.
+    def _run(self, title: str, action: Callable[[], R]) -> R | None:
+        """Run one service call through the operations; None when it was refused.
 
-        Either way the list is re-read and the form's fields show what is
-        stored; a refusal is explained in the message line.
+        A refusal is explained in the message line and the form shows what
+        is stored again; a commit is announced, and :meth:`_on_changed`
+        re-reads the list.
         """
-        try:
-            action()
-        except FramingError as error:
-            self._reload()
-            self._show_fields()
-            self._show_error(str(error))
-            return False
         self.message_label.clear()
+        return self._ops.run(title, action, initiator=self, on_error=self._refused)
+
+    def _refused(self, _title: str, message: str) -> None:
         self._reload()
         self._show_fields()
+        self._show_error(message)
+
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        """Show the codebook as it is now, after any change: this dialog's, an undo, another's."""
+        if not (changes.codebook or changes.everything):
+            return
+        self._reload()
+        if initiator is self:
+            self._show_fields()  # a definition may still be being typed
+        elif self._current_id is not None:
+            self._show_label()
+        elif self._labels:
+            self._select_id(self._labels[0].id)
+        else:
+            self._show_label()
         self.codebook_changed.emit()
+
+    def _edit_label(self, text: str, **values: Any) -> bool:
+        """Change the selected label's stored *values* as one undoable step."""
+        label = self.current_label()
+        if label is None:
+            return False
+        try:
+            before = label_states.label_state(self._project, label.id)
+        except FramingError as error:
+            self._refused(text, str(error))
+            return False
+        wanted = replace(before, **values)
+        after = self._run(text, lambda: label_states.apply_label_state(self._project, wanted))
+        if after is None:
+            return False
+        push_done(self._stack, LabelEditCommand(text, self._project, self._ops, before, after))
         return True
 
     def _flush_edits(self) -> None:
@@ -394,7 +463,7 @@ class CodebookEditor(QDialog):
         self.name_edit.setModified(False)
         new_name = self.name_edit.text()
         if label is not None and new_name != label.name:
-            self._run(lambda: update_label(self._project, label.name, new_name=new_name))
+            self._edit_label(f"Rename “{label.name}” to “{new_name.strip()}”", name=new_name)
 
     def _definition_typed(self) -> None:
         self._definition_dirty = True
@@ -409,7 +478,7 @@ class CodebookEditor(QDialog):
         text = self.definition_edit.toPlainText()
         if label is None or text == label.definition:
             return
-        if not self._run(lambda: update_label(self._project, label.name, definition=text)):
+        if not self._edit_label(f"Edit the definition of “{label.name}”", definition=text):
             self._show_label()
 
     def _commit_shortcut(self) -> None:
@@ -418,10 +487,11 @@ class CodebookEditor(QDialog):
         if label is None or shortcut == label.shortcut:
             return
         self._flush_edits()
-        if shortcut is None:
-            self._run(lambda: update_label(self._project, label.name, clear_shortcut=True))
-        else:
-            self._run(lambda: update_label(self._project, label.name, shortcut=shortcut))
+        label = self.current_label()
+        if label is None:
+            return
+        text = f"Shortcut {shortcut} for “{label.name}”" if shortcut else "Clear shortcut"
+        self._edit_label(text, shortcut=shortcut)
 
     def _clear_shortcut(self) -> None:
         self.shortcut_edit.clear()
@@ -437,20 +507,21 @@ class CodebookEditor(QDialog):
 
     def apply_color(self, color: QColor) -> None:
         """Give the selected label *color* (what the colour button does once chosen)."""
+        self._flush_edits()
         label = self.current_label()
         if label is None or not color.isValid():
             return
-        self._flush_edits()
         hex_rgb = color.name(QColor.NameFormat.HexRgb).upper()
         if hex_rgb != label.color:
-            self._run(lambda: update_label(self._project, label.name, color=hex_rgb))
+            self._edit_label(f"Recolour “{label.name}”", color=hex_rgb)
 
     def _commit_archived(self, archived: bool) -> None:
+        self._flush_edits()
         label = self.current_label()
         if label is None:
             return
-        self._flush_edits()
-        self._run(lambda: update_label(self._project, label.name, archived=archived))
+        verb = "Archive" if archived else "Restore"
+        self._edit_label(f"{verb} “{label.name}”", archived=archived)
 
     def _add(self) -> None:
         """Append a label with a free placeholder name and let the user type its name."""
@@ -461,10 +532,18 @@ class CodebookEditor(QDialog):
         )
         used = {lab.color for lab in self._labels}
         color = next((c for c in SPARE_LABEL_COLORS if c not in used), _FALLBACK_COLOR)
-        if self._run(lambda: add_label(self._project, name, color=color)):
-            self._select_id(next(lab.id for lab in self._labels if lab.name == name))
-            self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.name_edit.selectAll()
+        added = self._run("Add label", lambda: add_label(self._project, name, color=color))
+        if added is None:
+            return
+        try:
+            state = label_states.label_state(self._project, added.id)
+        except FramingError as error:  # deleted already by another program
+            self._refused("Add label", str(error))
+            return
+        push_done(self._stack, AddLabelCommand(f"Add “{name}”", self._project, self._ops, state))
+        self._select_id(added.id)
+        self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.name_edit.selectAll()
 
     def _delete(self) -> None:
         """Delete the selected label; one in use only after the user confirmed."""
@@ -472,24 +551,44 @@ class CodebookEditor(QDialog):
         label = self.current_label()
         if label is None:
             return
-        if label.annotations:
-            noun = "annotation" if label.annotations == 1 else "annotations"
-            # Whose work goes matters more than how much: say it per coder.
+        # Read now, not when the list was filled: another program may have
+        # tagged with the label since, and the question must say what goes.
+        try:
             by_coder = label_use_by_coder(self._project, label.name)
+        except FramingError as error:
+            self._refused("Delete label", str(error))
+            return
+        used = sum(by_coder.values())
+        if used:
+            noun = "annotation" if used == 1 else "annotations"
+            # Whose work goes matters more than how much: say it per coder.
             whose = ", ".join(f"{coder} {count}" for coder, count in by_coder.items())
             question = (
-                f"Delete label '{label.name}' and its {label.annotations} {noun} "
-                f"({whose})? This cannot be undone."
+                f"Delete label '{label.name}' and its {used} {noun} ({whose})? Undo puts them back."
             )
             if not self._confirm(question):
                 return
         row = self.label_list.currentRow()
-        used = label.annotations > 0
-        if self._run(lambda: delete_label(self._project, label.name, with_annotations=used)):
-            if self._labels:
-                self._select_id(self._labels[min(row, len(self._labels) - 1)].id)
-            else:
-                self._show_label()
+        removed = self._run(
+            "Delete label",
+            lambda: label_states.remove_label(
+                self._project,
+                label.id,
+                with_annotations=used > 0,
+                # Exactly what the question said, or nothing.
+                expect=used,
+            ),
+        )
+        if removed is None:
+            return
+        push_done(
+            self._stack,
+            RemoveLabelCommand(f"Delete “{label.name}”", self._project, self._ops, removed),
+        )
+        if self._labels:
+            self._select_id(self._labels[min(row, len(self._labels) - 1)].id)
+        else:
+            self._show_label()
 
     def _move(self, step: int) -> None:
         self._flush_edits()
@@ -497,16 +596,21 @@ class CodebookEditor(QDialog):
         target = self.label_list.currentRow() + step
         if label is None or not 0 <= target < len(self._labels):
             return
-        self._run(lambda: move_label(self._project, label.name, target))
+        before = LabelOrder(tuple(lab.id for lab in self._labels))
+        ids = [i for i in before.ids if i != label.id]
+        ids.insert(target, label.id)
+        after = self._run("Move label", lambda: label_states.set_label_order(self._project, ids))
+        if after is not None:
+            text = f"Move “{label.name}” {'up' if step < 0 else 'down'}"
+            push_done(self._stack, LabelOrderCommand(text, self._project, self._ops, before, after))
 
     def _import(self) -> None:
         self._flush_edits()
         path = self._ask_open_path()
         if path is None:
             return
-        reports: list[CodebookImportReport] = []
-        if self._run(lambda: reports.append(import_codebook(self._project, path))):
-            report = reports[0]
+        report = self._run("Import codebook", lambda: import_codebook(self._project, path))
+        if report is not None:
             self._show_label()
             self._show_note(
                 f"Imported {path.name}: {len(report.added)} label(s) added, "

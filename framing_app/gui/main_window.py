@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from framing_app import __version__
+from framing_app.core.changes import Changes
 from framing_app.core.errors import FramingError
 from framing_app.core.names import name_key
 from framing_app.core.records import CodingStatus
 from framing_app.core.spans import snap_to_words
 from framing_app.gui.article_list import ArticleListPane
-from framing_app.gui.background import show_error
 from framing_app.gui.codebook_editor import CodebookEditor
 from framing_app.gui.coding_panel import CodingPanel
 from framing_app.gui.file_jobs import (
@@ -38,6 +38,7 @@ from framing_app.gui.file_jobs import (
 )
 from framing_app.gui.find_bar import FindBar
 from framing_app.gui.help_dialogs import GuideDialog, ShortcutsDialog, shortcut_rows, show_about
+from framing_app.gui.operations import OUTSIDE, Operations
 from framing_app.gui.reader import Highlight, ReaderPane
 from framing_app.gui.undo_commands import (
     DeleteCommand,
@@ -53,6 +54,7 @@ from framing_app.services import (
     codebook,
     coders,
     coding_status,
+    project_settings,
     tagging,
 )
 from framing_app.services.project import Project
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.project = project
         self.coder = coders.add_coder(project, coder).name
         self.settings = settings
+        self.ops = Operations(self)
         self._open_project = open_project
         self.article_id: int | None = None
         self._annotations: list[AnnotationInfo] = []  # the shown article's, every coder's
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._connect()
+        self._blind = False
+        self._apply_blind_coding()
         self.reload_codebook()
         # Another program (a teammate's import, the CLI, a second window) may
         # change the project: look every few seconds and when the window is
@@ -240,6 +245,13 @@ class MainWindow(QMainWindow):
 
         codebook_menu = bar.addMenu("Code&book")
         self._action(codebook_menu, "&Edit codebook…", self.edit_codebook, "Ctrl+Shift+B")
+        self.blind_action = QAction("&Blind coding", self, checkable=True)
+        self.blind_action.setToolTip(
+            "For the whole project: while coding, nobody sees another coder's "
+            "annotations or counts (the Compare with layer is off)"
+        )
+        self.blind_action.triggered.connect(self._set_blind_coding)
+        codebook_menu.addAction(self.blind_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -273,6 +285,10 @@ class MainWindow(QMainWindow):
         self._fill_coder_boxes()
 
     def _connect(self) -> None:
+        # The list first: a view reacting to a change may then ask it for neighbours.
+        self.ops.changed.connect(self.article_list.follow_changes)
+        self.ops.changed.connect(self._on_changed)
+        self.ops.refused.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self.article_list.article_selected.connect(self.show_article)
         self.article_list.progress_changed.connect(self.progress_label.setText)
         self.panel.label_chosen.connect(self.tag)
@@ -331,11 +347,7 @@ class MainWindow(QMainWindow):
         if not self._outside_change_waiting or self.panel.memo_edit.hasFocus():
             return
         self._outside_change_waiting = False
-        self.reload_codebook()
-        self._fill_coder_boxes()
-        self.article_list.refresh()
-        self.refresh_annotations()
-        self.statusBar().showMessage("Another program changed this project: updated.", 4000)
+        self.ops.announce(Changes.all(), OUTSIDE)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -379,19 +391,44 @@ class MainWindow(QMainWindow):
 
     def switch_coder(self, name: str) -> None:
         """Code as *name* (created if new); the undo history belongs to the previous coder."""
-        try:
-            self.coder = coders.add_coder(self.project, name).name
-        except FramingError as error:
-            show_error(self, "Coder", str(error))
+        added = self.ops.run("Coder", lambda: coders.add_coder(self.project, name))
+        if added is None:
             return
+        self.coder = added.name
         self.undo_stack.clear()
         self._remember(f"coder/{self.project.location}", self.coder)
         if self.compare_coder == self.coder:
             self.compare_coder = None
-        self._fill_coder_boxes()
+            self._fill_coder_boxes()
         self.article_list.set_coder(self.coder)
         self._update_title()
         self.refresh_annotations()
+
+    def _set_blind_coding(self, on: bool) -> None:
+        if (
+            self.ops.run(
+                "Blind coding", lambda: project_settings.set_blind_coding(self.project, on)
+            )
+            is None
+        ):
+            self.blind_action.setChecked(self._blind)
+
+    def _apply_blind_coding(self) -> None:
+        """Show or hide other coders' work as the project's blind-coding switch says."""
+        self._blind = project_settings.blind_coding(self.project)
+        self.blind_action.setChecked(self._blind)
+        self.compare_box.setEnabled(not self._blind)
+        if self._blind:
+            self.compare_coder = None
+            self.compare_box.setCurrentIndex(0)
+            self.compare_box.setToolTip(
+                "Blind coding is on for this project (Codebook ▸ Blind coding): "
+                "other coders' annotations are hidden"
+            )
+        else:
+            self.compare_box.setToolTip(
+                "Show another coder's annotations as dashed lines (read-only)"
+            )
 
     def _compare_chosen(self, index: int) -> None:
         self.compare_coder = None if index == 0 else self.compare_box.itemText(index)
@@ -401,7 +438,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.coder} — {self.project.location} — framing-app {__version__}")
 
     # -- codebook -----------------------------------------------------------
-    def reload_codebook(self) -> None:
+    def reload_codebook(self, *, refresh: bool = True) -> None:
+        """Re-read the labels (names, colours, keys) and, unless told not to, the article's tags."""
         labels = codebook.list_labels(self.project)
         self._label_colors = {label.name: label.color for label in labels}
         self._label_names = {label.id: label.name for label in labels}
@@ -420,22 +458,28 @@ class MainWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(lambda ident=label.id: self.tag(ident))
             self._label_shortcuts.append(shortcut)
-        self.refresh_annotations()
+        if refresh:
+            self.refresh_annotations()
 
     def edit_codebook(self) -> None:
-        editor = CodebookEditor(self.project, self)
-        editor.codebook_changed.connect(self.reload_codebook)
+        editor = CodebookEditor(
+            self.project,
+            self,
+            ops=self.ops,
+            undo_stack=self.undo_stack,
+            # Blind coding: the uses beside each label are this coder's only.
+            counts_of=self.coder if self._blind else None,
+        )
         editor.exec()
         # A child of the window: without this every opening would leave one behind.
         editor.deleteLater()
-        self.reload_codebook()
 
     # -- showing an article -------------------------------------------------
     def show_article(self, article_id: int) -> None:
         try:
             article = articles.get_article(self.project, article_id)
         except FramingError as error:
-            show_error(self, "Article", str(error))
+            self.ops.show_error("Article", str(error))
             return
         self.article_id = article.id
         self._remember(f"article/{self.project.location}", article.id)
@@ -461,6 +505,10 @@ class MainWindow(QMainWindow):
         self._highlights = {
             info: self._highlights[info] for info in self._annotations if info in self._highlights
         }
+        if select is not None and not any(
+            a.id == select and a.coder == self.coder for a in self._annotations
+        ):
+            select = None  # gone, or another coder's
         self._show_annotations(select)
 
     def _show_annotations(self, select: int | None = None, *, lists_later: bool = False) -> None:
@@ -512,20 +560,32 @@ class MainWindow(QMainWindow):
         self.panel.select_annotation(annotation_id, emit=False)
         self.reader.view.select_annotation(annotation_id, scroll=False)
 
-    def _changed(self, article_id: int, annotation_id: int | None) -> None:
-        """After an undo/redo: show the article it concerned, and the annotation."""
-        if article_id != self.article_id:
-            self.article_list.select_article(article_id)
-            if article_id != self.article_id:
-                self.show_article(article_id)
-        self.refresh_annotations(select=annotation_id)
-        self.article_list.refresh()
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        """Redraw what *changes* concerns: codebook, coders, and the shown article's tags.
 
-    def _failed(self, message: str) -> None:
-        """An undo/redo step was refused (the stack dropped it): say why, show what is."""
-        self.statusBar().showMessage(message, 15000)
-        show_error(self, "Undo", message)
-        self.refresh_annotations()
+        The article list follows the same signal by itself. A tag this
+        window has painted already (*initiator* is the reader) is not
+        re-read; an undo or redo step brings its article into view.
+        """
+        if changes.everything or changes.settings:
+            self._apply_blind_coding()
+        if changes.everything or changes.codebook:
+            self.reload_codebook(refresh=False)
+        if changes.everything or changes.coders:
+            self._fill_coder_boxes()
+        if isinstance(initiator, QUndoCommand) and len(changes.coded) == 1:
+            (article_id,) = changes.coded
+            if article_id != self.article_id:
+                self.article_list.select_article(article_id)
+                if article_id != self.article_id:
+                    self.show_article(article_id)
+        if initiator is not self.reader and (
+            changes.settings or changes.touches_article(self.article_id)
+        ):
+            one = next(iter(changes.annotations)) if len(changes.annotations) == 1 else None
+            self.refresh_annotations(select=one)
+        if initiator == OUTSIDE:
+            self.statusBar().showMessage("Another program changed this project: updated.", 4000)
 
     # -- coding actions -----------------------------------------------------
     def _label_id(self, label: int | str, title: str) -> int | None:
@@ -534,7 +594,7 @@ class MainWindow(QMainWindow):
             return label
         found = next((i for i, name in self._label_names.items() if name == label), None)
         if found is None:
-            show_error(self, title, f"no label named '{label}' in the codebook")
+            self.ops.show_error(title, f"no label named '{label}' in the codebook")
         return found
 
     def tag(self, label: int | str) -> None:
@@ -570,27 +630,25 @@ class MainWindow(QMainWindow):
                 f"This passage is already tagged “{name}”: that annotation is selected.", 5000
             )
             return
-        try:
-            info = tagging.annotate(
+        article_id = self.article_id
+        info = self.ops.run(
+            "Tag",
+            lambda: tagging.annotate(
                 self.project,
                 coder=self.coder,
-                article=self.article_id,
+                article=article_id,
                 label_id=label_id,
                 start=start,
                 end=end,
-            )
-        except FramingError as error:
-            show_error(self, "Tag", str(error))
+            ),
+            # The reader paints the new tag itself, below, before anything else.
+            initiator=self.reader,
+        )
+        if info is None:
             return
         push_done(
             self.undo_stack,
-            TagCommand(
-                self.project,
-                state_of(info, label_id),
-                f"Tag “{info.label}”",
-                self._changed,
-                self._failed,
-            ),
+            TagCommand(f"Tag “{info.label}”", self.project, self.ops, state_of(info, label_id)),
         )
         self._annotations.append(info)
         # The selection collapses so the coder sees the label's colour at once.
@@ -599,13 +657,13 @@ class MainWindow(QMainWindow):
         self.reader.view.add_highlight(self._highlight(info))
         self.reader.view.select_annotation(info.id, scroll=False)
         QTimer.singleShot(0, lambda: self._fill_panel(info.id))
-        QTimer.singleShot(0, self.article_list.refresh)  # status and count, after the paint
 
     def _current(self, annotation_id: int) -> tagging.AnnotationState | None:
         try:
             return tagging.annotation_state(self.project, annotation_id)
         except FramingError as error:
-            show_error(self, "Annotation", str(error))
+            self.ops.show_error("Annotation", str(error))
+            self.refresh_annotations()
             return None
 
     def _edit(
@@ -629,18 +687,11 @@ class MainWindow(QMainWindow):
             start=start,
             end=end,
         )
-        try:
-            after = tagging.apply_annotation_state(self.project, wanted)
-        except FramingError as error:
-            show_error(self, text, str(error))
-            self.refresh_annotations(select=annotation_id)
+        after = self.ops.run(text, lambda: tagging.apply_annotation_state(self.project, wanted))
+        if after is None:
+            self.refresh_annotations(select=annotation_id)  # the stored values again
             return
-        push_done(
-            self.undo_stack,
-            EditCommand(text, self.project, before, after, self._changed, self._failed),
-        )
-        self.refresh_annotations(select=annotation_id)
-        self.article_list.refresh()
+        push_done(self.undo_stack, EditCommand(text, self.project, self.ops, before, after))
 
     def relabel(self, annotation_id: int, label: int | str) -> None:
         label_id = self._label_id(label, "Relabel")
@@ -663,24 +714,15 @@ class MainWindow(QMainWindow):
         self._edit("Change span", annotation_id, span=(start, end))
 
     def delete_annotation(self, annotation_id: int) -> None:
-        try:
-            state = tagging.annotation_state(self.project, annotation_id)
-            info = tagging.delete_annotation(self.project, annotation_id)
-        except FramingError as error:
-            show_error(self, "Delete", str(error))
+        state = self._current(annotation_id)
+        if state is None:
             return
-        push_done(
-            self.undo_stack,
-            DeleteCommand(
-                self.project,
-                state,
-                f"Delete “{info.label}” annotation",
-                self._changed,
-                self._failed,
-            ),
+        info = self.ops.run(
+            "Delete", lambda: tagging.delete_annotation(self.project, annotation_id)
         )
-        self.refresh_annotations()
-        self.article_list.refresh()
+        if info is not None:
+            text = f"Delete “{info.label}” annotation"
+            push_done(self.undo_stack, DeleteCommand(text, self.project, self.ops, state))
 
     def delete_selected(self) -> None:
         selected = self.panel.selected_annotation()
@@ -690,8 +732,11 @@ class MainWindow(QMainWindow):
     def set_status(self, status: CodingStatus) -> None:
         if self.article_id is None:
             return
-        coding_status.set_status(self.project, self.coder, status, [self.article_id])
-        self.article_list.refresh()
+        article_id = self.article_id
+        self.ops.run(
+            "Status",
+            lambda: coding_status.set_status(self.project, self.coder, status, [article_id]),
+        )
 
     def mark_done_and_next(self) -> None:
         if self.article_id is None:
@@ -710,8 +755,9 @@ class MainWindow(QMainWindow):
     def delete_current_article(self) -> None:
         """Delete the shown article with everything coded on it, once the user confirms.
 
-        Not undoable: the confirmation says what goes instead. The undo history
-        is cleared, because its steps name annotations that no longer exist.
+        Not undoable: the confirmation says what goes instead. The undo
+        history stays: a step on the deleted article's annotations is refused
+        with a message when it comes up, the others still apply.
         """
         if self.article_id is None:
             self.statusBar().showMessage("No article to delete.", 4000)
@@ -720,7 +766,7 @@ class MainWindow(QMainWindow):
         try:
             preview = article_removal.preview_removal(self.project, [article_id])
         except FramingError as error:
-            show_error(self, "Delete article", str(error))
+            self.ops.show_error("Delete article", str(error))
             return
         if not self._confirm_removal(preview):
             return
@@ -728,15 +774,14 @@ class MainWindow(QMainWindow):
         target = self.article_list.neighbour(forward=True, unfinished_only=False)
         if target is None:
             target = self.article_list.neighbour(forward=False, unfinished_only=False)
-        try:
-            article_removal.delete_articles(self.project, [article_id], expect=preview)
-        except FramingError as error:
-            show_error(self, "Delete article", str(error))
+        removed = self.ops.run(
+            "Delete article",
+            lambda: article_removal.delete_articles(self.project, [article_id], expect=preview),
+        )
+        if removed is None:
             return
-        self.undo_stack.clear()
         self.article_id = None
         self._annotations = []
-        self.article_list.refresh()
         if target is None or not self.article_list.select_article(target):
             self.panel.set_annotations([], self._label_colors)
             _done, total = article_browser.progress(self.project, None)
@@ -800,7 +845,7 @@ class MainWindow(QMainWindow):
     def _import(self, paths: list[Path]) -> None:
         report = import_articles_interactive(self, self.project, paths)
         if report is not None:
-            self.article_list.refresh()
+            self.ops.announce(report.changes)
             if self.article_id is None and report.added:
                 self.article_list.select_article(report.added[0].id)
 
@@ -824,9 +869,7 @@ class MainWindow(QMainWindow):
             self, self.project, path, flavour, replace=choice.replace
         )
         if report is not None:
-            self._fill_coder_boxes()
-            self.reload_codebook()
-            self.article_list.refresh()
+            self.ops.announce(report.changes)
 
     # -- projects -----------------------------------------------------------
     def new_project(self) -> None:

@@ -1,18 +1,20 @@
-"""Undoable coding actions. Each redo()/undo() is one committed service call.
+"""Undoable edits: each redo()/undo() is one committed service call, announced by the operations.
 
-A command holds ids and before/after values (:class:`AnnotationState`), never
-a label's name: a label renamed, recoloured or archived meanwhile (in this
-window, in the codebook editor or by another process) does not change what
-undo and redo put back.
+A command holds ids and before/after values (:class:`AnnotationState`,
+:class:`LabelState`, :class:`LabelOrder`), never a label's name: a label
+renamed, recoloured or archived meanwhile (in this window, in the codebook
+editor or by another process) does not change what undo and redo put back.
 
 The first action is carried out *before* the command is pushed (see
-:func:`push_done`): a refused action (a span the coder already tagged, a
-locked database) raises with a message for a dialog instead of being lost
-inside ``QUndoStack.push``, which cannot pass a Python exception on.
+:func:`push_done`), through :class:`~framing_app.gui.operations.Operations`:
+a refused action is shown as every refusal is, instead of being lost inside
+``QUndoStack.push``, which cannot pass a Python exception on.
 
 A step that can no longer be applied (another process deleted the
 annotation, or its label) is refused: the command marks itself obsolete, so
-``QUndoStack`` drops it without moving past it, and the window is told why.
+``QUndoStack`` drops it without moving past it, and the operations say why.
+What a step changed goes out through ``Operations.changed`` with the command
+as initiator, so the window can show the article and annotation concerned.
 """
 
 from __future__ import annotations
@@ -21,17 +23,13 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import FramingError
-from framing_app.services import tagging
+from framing_app.gui.operations import Operations
+from framing_app.services import label_states, tagging
+from framing_app.services.label_states import LabelOrder, LabelState, RemovedLabel
 from framing_app.services.project import Project
 from framing_app.services.tagging import AnnotationInfo, AnnotationState
-
-# Called after every redo/undo with the article and annotation concerned
-# (annotation None when it no longer exists), so the window can show it.
-Changed = Callable[[int, int | None], None]
-# Called with a one-line message when an undo/redo is refused by the project
-# (e.g. another program deleted the annotation meanwhile).
-Failed = Callable[[str], None]
 
 
 def state_of(info: AnnotationInfo, label_id: int) -> AnnotationState:
@@ -49,112 +47,167 @@ def state_of(info: AnnotationInfo, label_id: int) -> AnnotationState:
     )
 
 
-class _Command(QUndoCommand):
-    def __init__(self, text: str, project: Project, changed: Changed, failed: Failed) -> None:
+class Step(QUndoCommand):
+    """One undoable step whose first action has been done already."""
+
+    def __init__(self, text: str, project: Project, ops: Operations) -> None:
         super().__init__(text)
         self.project = project
-        self._changed = changed
-        self._failed = failed
+        self.ops = ops
         self._first = True
 
     def redo(self) -> None:
         if self._first:  # already done by push_done
             self._first = False
             return
-        self._guard("redo", self.do)
+        self._step("redo", self.do)
 
     def undo(self) -> None:
-        self._guard("undo", self.undo_it)
+        self._step("undo", self.undo_it)
 
-    def _guard(self, verb: str, action: Callable[[], None]) -> None:
+    def _step(self, verb: str, action: Callable[[], Changes]) -> None:
         try:
-            action()
+            changes = action()
         except FramingError as error:
             # QUndoStack drops an obsolete command instead of stepping past it.
             self.setObsolete(True)
-            self._failed(f"Cannot {verb} “{self.text()}”: {error}")
+            self.ops.refuse(f"Cannot {verb} “{self.text()}”: {error}")
+            return
+        self.ops.announce(changes, self)
 
-    def do(self) -> None:
+    def do(self) -> Changes:
         raise NotImplementedError
 
-    def undo_it(self) -> None:
+    def undo_it(self) -> Changes:
         raise NotImplementedError
 
 
-class _Presence(_Command):
+class _Presence(Step):
     """An annotation that one direction creates and the other deletes."""
 
     def __init__(
-        self, text: str, project: Project, state: AnnotationState, changed: Changed, failed: Failed
+        self, text: str, project: Project, ops: Operations, state: AnnotationState
     ) -> None:
-        super().__init__(text, project, changed, failed)
+        super().__init__(text, project, ops)
         self.state = state
 
-    def _create(self) -> None:
+    def _create(self) -> Changes:
         self.state = tagging.restore_annotation_state(self.project, self.state)
-        self._changed(self.state.article_id, self.state.id)
+        return self.state.changes
 
-    def _remove(self) -> None:
+    def _remove(self) -> Changes:
         # Read first: what goes is put back as it was at this moment.
         self.state = tagging.annotation_state(self.project, self.state.id)
-        tagging.delete_annotation(self.project, self.state.id)
-        self._changed(self.state.article_id, None)
+        return tagging.delete_annotation(self.project, self.state.id).changes
 
 
 class TagCommand(_Presence):
     """Tagging a passage: undo deletes the annotation, redo puts the same row back."""
 
-    def __init__(
-        self, project: Project, state: AnnotationState, text: str, changed: Changed, failed: Failed
-    ) -> None:
-        super().__init__(text, project, state, changed, failed)
+    def do(self) -> Changes:
+        return self._create()
 
-    def do(self) -> None:
-        self._create()
-
-    def undo_it(self) -> None:
-        self._remove()
+    def undo_it(self) -> Changes:
+        return self._remove()
 
 
 class DeleteCommand(_Presence):
     """Deleting an annotation: undo puts the same row back (same id, label id, span, memo)."""
 
-    def __init__(
-        self, project: Project, state: AnnotationState, text: str, changed: Changed, failed: Failed
-    ) -> None:
-        super().__init__(text, project, state, changed, failed)
+    def do(self) -> Changes:
+        return self._remove()
 
-    def do(self) -> None:
-        self._remove()
-
-    def undo_it(self) -> None:
-        self._create()
+    def undo_it(self) -> Changes:
+        return self._create()
 
 
-class EditCommand(_Command):
+class EditCommand(Step):
     """Relabel, memo or span: the annotation goes from *before* to *after* (same id)."""
 
     def __init__(
         self,
         text: str,
         project: Project,
+        ops: Operations,
         before: AnnotationState,
         after: AnnotationState,
-        changed: Changed,
-        failed: Failed,
     ) -> None:
-        super().__init__(text, project, changed, failed)
+        super().__init__(text, project, ops)
         self.before, self.after = before, after
 
-    def _apply(self, target: AnnotationState) -> None:
-        tagging.apply_annotation_state(self.project, target)
-        self._changed(target.article_id, target.id)
+    def do(self) -> Changes:
+        return tagging.apply_annotation_state(self.project, self.after).changes
 
-    def do(self) -> None:
-        self._apply(self.after)
+    def undo_it(self) -> Changes:
+        return tagging.apply_annotation_state(self.project, self.before).changes
 
-    def undo_it(self) -> None:
-        self._apply(self.before)
+
+class LabelEditCommand(Step):
+    """Rename, recolour, definition, shortcut or archive: label *before* becomes *after*."""
+
+    def __init__(
+        self, text: str, project: Project, ops: Operations, before: LabelState, after: LabelState
+    ) -> None:
+        super().__init__(text, project, ops)
+        self.before, self.after = before, after
+
+    def do(self) -> Changes:
+        return label_states.apply_label_state(self.project, self.after).changes
+
+    def undo_it(self) -> Changes:
+        return label_states.apply_label_state(self.project, self.before).changes
+
+
+class LabelOrderCommand(Step):
+    """Moving a label: the codebook goes from one order of ids to another."""
+
+    def __init__(
+        self, text: str, project: Project, ops: Operations, before: LabelOrder, after: LabelOrder
+    ) -> None:
+        super().__init__(text, project, ops)
+        self.before, self.after = before, after
+
+    def do(self) -> Changes:
+        return label_states.set_label_order(self.project, self.after.ids).changes
+
+    def undo_it(self) -> Changes:
+        return label_states.set_label_order(self.project, self.before.ids).changes
+
+
+class AddLabelCommand(Step):
+    """Adding a label: undo deletes it (refused once it is in use), redo puts the same id back."""
+
+    def __init__(self, text: str, project: Project, ops: Operations, state: LabelState) -> None:
+        super().__init__(text, project, ops)
+        self.state = state
+
+    def do(self) -> Changes:
+        return label_states.restore_label(self.project, self.state).changes
+
+    def undo_it(self) -> Changes:
+        self.state = label_states.label_state(self.project, self.state.id)
+        removed = label_states.remove_label(self.project, self.state.id, with_annotations=False)
+        return removed.changes
+
+
+class RemoveLabelCommand(Step):
+    """Deleting a label with its annotations: undo puts the label and every annotation back."""
+
+    def __init__(self, text: str, project: Project, ops: Operations, removed: RemovedLabel) -> None:
+        super().__init__(text, project, ops)
+        self.removed = removed
+
+    def do(self) -> Changes:
+        self.removed = label_states.remove_label(
+            self.project,
+            self.removed.label.id,
+            with_annotations=True,
+            expect=len(self.removed.annotations),
+        )
+        return self.removed.changes
+
+    def undo_it(self) -> Changes:
+        return label_states.restore_removed_label(self.project, self.removed).changes
 
 
 def push_done(stack: QUndoStack, command: QUndoCommand) -> None:

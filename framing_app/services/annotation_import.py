@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from framing_app.core.changes import Changes
 from framing_app.core.default_codebook import SPARE_LABEL_COLORS
 from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
@@ -72,6 +73,13 @@ class AnnotationImportReport:
     new_labels: list[str] = field(default_factory=list)
     coders: dict[str, CoderChanges] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        """Any article may have changed: views re-read what they show."""
+        if not (self.added or self.changed or self.removed or self.new_coders):
+            return Changes()
+        return Changes.all()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.records import ArticleDraft
@@ -43,6 +44,10 @@ class ArticleImportReport:
     files: int = 0
     added: list[ImportedArticle] = field(default_factory=list)
     duplicates: list[DuplicateArticle] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(article_set=bool(self.added))
 
 
 @gc_paused()

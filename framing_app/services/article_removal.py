@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, NotFoundError
 from framing_app.services.lookup import article_by_ref
 from framing_app.services.project import Project
@@ -51,6 +52,10 @@ class ArticleRemoval:
     @property
     def annotations(self) -> int:
         return sum(self.annotations_by_coder.values())
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(articles=frozenset(a.id for a in self.articles), article_set=True)
 
 
 def preview_removal(project: Project, refs: Sequence[ArticleRef]) -> ArticleRemoval:

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, false, func, select, update
 from sqlalchemy.orm import Session
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, InputFileError
 from framing_app.core.names import find_by_name, name_key
 from framing_app.core.records import LabelSpec
@@ -32,26 +33,45 @@ class LabelInfo:
     archived: bool
     annotations: int
 
+    @property
+    def changes(self) -> Changes:
+        return Changes(codebook=True)
+
 
 @dataclass(frozen=True)
 class CodebookImportReport:
     added: list[str]
     updated: list[str]
 
+    @property
+    def changes(self) -> Changes:
+        return Changes(codebook=True)
 
-def list_labels(project: Project, *, include_archived: bool = True) -> list[LabelInfo]:
-    """The codebook in its order, with each label's number of annotations."""
+
+def list_labels(
+    project: Project, *, include_archived: bool = True, coder: str | None = None
+) -> list[LabelInfo]:
+    """The codebook in its order, with each label's number of annotations.
+
+    With *coder* (compared as names are), ``annotations`` counts only that
+    coder's, 0 for a coder the project does not know: what a coder may see
+    while blind coding is on (:func:`~framing_app.services.project_settings.blind_coding`).
+    """
     with project.db.read() as session:
-        return _labels(session, include_archived)
+        return _labels(session, include_archived, coder)
 
 
-def _labels(session: Session, include_archived: bool = True) -> list[LabelInfo]:
-    n = (
-        select(func.count())
-        .where(Annotation.label_id == Label.id)
-        .correlate(Label)
-        .scalar_subquery()
-    )
+def _labels(
+    session: Session, include_archived: bool = True, coder: str | None = None
+) -> list[LabelInfo]:
+    counted = select(func.count()).where(Annotation.label_id == Label.id)
+    if coder is not None:
+        pairs = [(name, ident) for name, ident in session.execute(select(Coder.name, Coder.id))]
+        coder_id = find_by_name(pairs, coder)
+        counted = counted.where(
+            Annotation.coder_id == coder_id if coder_id is not None else false()
+        )
+    n = counted.correlate(Label).scalar_subquery()
     query = select(Label, n).order_by(Label.position, Label.id)
     if not include_archived:
         query = query.where(Label.archived.is_(False))
@@ -154,7 +174,7 @@ def add_label(
         label = Label(
             name=name,
             definition=definition,
-            color=_checked_color(color),
+            color=checked_color(color),
             shortcut=shortcut or None,
             position=(last if last is not None else -1) + 1,
             archived=False,
@@ -188,7 +208,7 @@ def update_label(
         if definition is not None:
             label.definition = definition
         if color is not None:
-            label.color = _checked_color(color)
+            label.color = checked_color(color)
         if clear_shortcut:
             label.shortcut = None
         elif shortcut is not None and shortcut != label.shortcut:
@@ -253,7 +273,8 @@ def _check_free(session: Session, *, name: str | None = None, shortcut: str | No
             raise ConflictError(f"shortcut '{shortcut}' is already used by label '{holder}'")
 
 
-def _checked_color(color: str) -> str:
+def checked_color(color: str) -> str:
+    """*color* as stored (``#RRGGBB`` upper case), or :class:`FramingError`."""
     if not _COLOR.fullmatch(color):
         raise FramingError(f"colour '{color}' is not of the form #RRGGBB")
     return color.upper()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from framing_app.core.changes import Changes
 from framing_app.services.lookup import ensure_coder
 from framing_app.services.project import Project
 from framing_app.store.models import Annotation, Coder
@@ -16,6 +17,11 @@ class CoderInfo:
     id: int
     name: str
     annotations: int
+
+    @property
+    def changes(self) -> Changes:
+        """Adding a coder (if new) changes the lists of coders."""
+        return Changes(coders=True)
 
 
 def list_coders(project: Project) -> list[CoderInfo]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import FramingError
 from framing_app.core.records import CodingStatus
 from framing_app.core.timestamps import iso_utc
@@ -27,13 +28,28 @@ def parse_status(value: str) -> CodingStatus:
         raise FramingError(f"unknown status '{value}'; choose one of {choices}") from None
 
 
+@dataclass(frozen=True)
+class StatusUpdate:
+    """The articles whose status :func:`set_status` set."""
+
+    article_ids: frozenset[int]
+
+    @property
+    def count(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of_articles(self.article_ids)
+
+
 def set_status(
     project: Project,
     coder: str,
     status: CodingStatus,
     articles: Sequence[str | int] | None = None,
-) -> int:
-    """Set *coder*'s status on *articles* (every article when None); returns how many.
+) -> StatusUpdate:
+    """Set *coder*'s status on *articles* (every article when None).
 
     All or nothing: one unknown article id changes nothing.
     """
@@ -44,7 +60,7 @@ def set_status(
         else:
             ids = list(dict.fromkeys(article_by_ref(session, ref).id for ref in articles))
         _store(session, who.id, ids, status)
-        return len(ids)
+        return StatusUpdate(frozenset(ids))
 
 
 def get_status(project: Project, coder: str, article: str | int) -> CodingStatus:

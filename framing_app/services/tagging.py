@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, NotFoundError, SpanError
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.lookup import (
@@ -33,6 +34,11 @@ class AnnotationInfo:
     memo: str
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def changes(self) -> Changes:
+        """What making, changing or deleting this annotation changed."""
+        return Changes.of_annotations(self.article_id, (self.id,))
 
 
 def check_span(start: int, end: int, length: int) -> None:
@@ -255,6 +261,11 @@ class AnnotationState:
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def changes(self) -> Changes:
+        """What putting this state in place changed."""
+        return Changes.of_annotations(self.article_id, (self.id,))
+
 
 def _label_by_id(session: Session, label_id: int) -> Label:
     label = session.get(Label, label_id)
@@ -266,6 +277,11 @@ def _label_by_id(session: Session, label_id: int) -> Label:
 def _state(session: Session, row: Annotation) -> AnnotationState:
     coder = session.scalar(select(Coder.name).where(Coder.id == row.coder_id))
     assert coder is not None
+    return state_of_row(row, coder)
+
+
+def state_of_row(row: Annotation, coder: str) -> AnnotationState:
+    """The state of a stored annotation *row* whose coder is called *coder*."""
     return AnnotationState(
         row.id,
         row.article_id,
@@ -276,6 +292,21 @@ def _state(session: Session, row: Annotation) -> AnnotationState:
         row.memo,
         row.created_at,
         row.updated_at,
+    )
+
+
+def row_of_state(state: AnnotationState, coder_id: int, label_id: int) -> Annotation:
+    """A new row putting *state* back, with its id, span, memo and times."""
+    return Annotation(
+        id=state.id,
+        article_id=state.article_id,
+        coder_id=coder_id,
+        label_id=label_id,
+        start=state.start,
+        end=state.end,
+        memo=state.memo,
+        created_at=state.created_at,
+        updated_at=state.updated_at,
     )
 
 
@@ -299,17 +330,7 @@ def restore_annotation_state(project: Project, state: AnnotationState) -> Annota
         article_by_ref(session, state.article_id)
         coder = coder_by_name(session, state.coder)
         label = _label_by_id(session, state.label_id)
-        row = Annotation(
-            id=state.id,
-            article_id=state.article_id,
-            coder_id=coder.id,
-            label_id=label.id,
-            start=state.start,
-            end=state.end,
-            memo=state.memo,
-            created_at=state.created_at,
-            updated_at=state.updated_at,
-        )
+        row = row_of_state(state, coder.id, label.id)
         session.add(row)
         _flush_unique(session)
         return _state(session, row)

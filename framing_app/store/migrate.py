@@ -15,7 +15,7 @@ import errno
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,7 +250,7 @@ def migrate(
 
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     config = _config(script_location)
-    with engine.connect().execution_options(**write_options()) as conn, conn.begin():
+    with schema_change(engine, where) as conn:
         # Another process may have created or upgraded the database while this
         # one waited for the lock: look again, under the lock.
         current = _checked_revision(conn, script, head, where)
@@ -264,6 +264,63 @@ def migrate(
         if current is None and on_create is not None:
             on_create(conn)
     return MigrationResult(created=current is None, upgraded_from=current, backup=backup)
+
+
+@contextlib.contextmanager
+def schema_change(engine: Engine, where: str) -> Iterator[Connection]:
+    """A connection in a write transaction for migrations; every foreign key checked at the end.
+
+    Commits when the block ends normally, after :func:`_check_foreign_keys`;
+    rolls back on an exception.
+    """
+    with (
+        engine.connect().execution_options(**write_options()) as conn,
+        _foreign_keys_off(conn),
+        conn.begin(),
+    ):
+        yield conn
+        _check_foreign_keys(conn, where)
+
+
+@contextlib.contextmanager
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while the upgrade rebuilds tables, on again after.
+
+    SQLite's procedure for a table rebuild (lang_altertable.html, "Making
+    Other Kinds Of Table Schema Changes"): a table that others refer to
+    cannot be dropped and replaced with enforcement on. The pragma only
+    works outside a transaction, so it is set on the driver's connection
+    before ``BEGIN``; the upgrade checks every key before it commits
+    (:func:`_check_foreign_keys`). The connection goes back to the pool with
+    enforcement on, or is thrown away.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        try:
+            raw.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error:
+            conn.invalidate()
+            raise
+
+
+def _check_foreign_keys(conn: Connection, where: str) -> None:
+    """Refuse to commit an upgrade that left a row pointing at nothing."""
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _key = broken[0]
+        raise SchemaError(
+            f"{where}: the upgrade would leave {len(broken)} row(s) pointing at nothing "
+            f"({table} row {rowid} -> {parent}); nothing was changed"
+        )
 
 
 def _checked_revision(

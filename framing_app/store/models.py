@@ -128,7 +128,12 @@ class Label(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
-    __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("name <> ''", name="name_not_empty"),
+        # Undo steps hold label ids: an id must never come to mean another
+        # label (migration 0005; PostgreSQL's sequences never reuse ids).
+        {"sqlite_autoincrement": True},
+    )
 
 
 class Annotation(Base):
@@ -194,6 +199,21 @@ class CodingStatusRow(Base):
         CheckConstraint("status IN ('not-started', 'in-progress', 'done')", name="known_status"),
         Index("ix_coding_status_article", "article_id"),
     )
+
+
+class ProjectSetting(Base):
+    """One project setting that has been set; a setting without a row has its default.
+
+    ``value`` is text that only :mod:`framing_app.services.project_settings`
+    writes and reads back, through one typed accessor per setting (migration 0004).
+    """
+
+    __tablename__ = "project_setting"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -272,7 +272,7 @@ def test_deleting_a_used_label_asks_first(
         qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     # Whose annotations go, per coder (issue 7): the count alone hid that.
     assert questions == [
-        "Delete label 'sovereignty' and its 2 annotations (ana 1, ben 1)? This cannot be undone."
+        "Delete label 'sovereignty' and its 2 annotations (ana 1, ben 1)? Undo puts them back."
     ]
     assert _names(sample_project) == DEFAULT_NAMES
 

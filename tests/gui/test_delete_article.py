@@ -106,10 +106,17 @@ def test_delete_names_the_counts_then_moves_to_the_next_article(
     assert window.article_id == third.id
     assert window.reader.title.text() == "Third article"
     assert window.article_list.current_article_id() == third.id
-    # Nothing left that undo could resurrect or trip over.
+    # The history stays; its steps on the deleted article are refused one by
+    # one with a message, resurrect nothing and leave the stack consistent.
+    assert window.undo_stack.count() == 2
+    window.undo_stack.undo()
+    assert "Cannot undo “Tag “sovereignty””" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
     assert window.undo_stack.count() == 0
     assert not window.undo_stack.canUndo()
     assert tagging.list_annotations(project, "a-first") == []
+    assert [a.external_id for a in list_articles(project)] == ["a-first", "c-third"]
     assert _foreign_key_problems(project) == []
 
 

@@ -18,7 +18,7 @@ from framing_app.services.project import Project
 
 def test_set_one_all_and_back(sample_project: Project) -> None:
     first, second = (a.external_id for a in list_articles(sample_project))
-    assert set_status(sample_project, "alice", CodingStatus.DONE, [first]) == 1
+    assert set_status(sample_project, "alice", CodingStatus.DONE, [first]).count == 1
     assert get_status(sample_project, "alice", first) is CodingStatus.DONE
     assert get_status(sample_project, "alice", second) is CodingStatus.NOT_STARTED
     assert status_counts(sample_project, "alice") == {
@@ -26,7 +26,7 @@ def test_set_one_all_and_back(sample_project: Project) -> None:
         CodingStatus.IN_PROGRESS: 0,
         CodingStatus.DONE: 1,
     }
-    assert set_status(sample_project, "alice", CodingStatus.IN_PROGRESS) == 2
+    assert set_status(sample_project, "alice", CodingStatus.IN_PROGRESS).count == 2
     assert status_counts(sample_project, "alice")[CodingStatus.IN_PROGRESS] == 2
     set_status(sample_project, "alice", CodingStatus.NOT_STARTED, [first, second])
     assert status_counts(sample_project, "alice")[CodingStatus.NOT_STARTED] == 2

@@ -1,0 +1,130 @@
+"""Settings that belong to the project, one typed accessor each.
+
+They live in the project's database (table ``project_setting``, migration
+0004), so every coder who opens the project, on any machine, works under the
+same ones; the person's own settings (window layout, font size, last project)
+are the GUI's, in ``QSettings``. Nothing outside this module knows how a
+setting is stored: callers use :func:`blind_coding` / :func:`set_blind_coding`
+(and :func:`list_settings` to show them all), never a name and a string.
+
+A setting that was never set has no row and reads as its default. A stored
+value this version cannot read (edited by hand, or written by a newer
+framing-app) also reads as the default instead of failing; the next change
+through this module writes a clean value over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from framing_app.core.changes import Changes
+from framing_app.services.project import Project
+from framing_app.store.models import ProjectSetting
+
+# How an on/off setting is stored; also what the command line shows and takes.
+ON, OFF = "on", "off"
+# Spellings read as on/off besides those written, for values edited by hand.
+_TRUE = frozenset({ON, "true", "yes", "1"})
+_FALSE = frozenset({OFF, "false", "no", "0"})
+
+
+@dataclass(frozen=True)
+class _Switch:
+    """An on/off setting: its stored (and command-line) name, default and meaning."""
+
+    name: str
+    default: bool
+    description: str
+
+
+BLIND_CODING = _Switch(
+    "blind-coding",
+    default=False,
+    description="the coding window shows each coder only their own annotations and counts "
+    "(no 'Compare with' layer, no other coders' counts)",
+)
+# Every setting, in the order they are listed.
+_SETTINGS = (BLIND_CODING,)
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """One setting as it is shown: values as text (``on``/``off`` for a switch)."""
+
+    name: str
+    value: str
+    default: str
+    description: str
+
+
+def blind_coding(project: Project) -> bool:
+    """Whether blind coding is on: coders must not see each other's work while coding.
+
+    The coding window then hides the "Compare with" layer and counts of other
+    coders' annotations. Off (False) in a project where it was never set, and
+    when the stored value is unreadable: that is the default, and how every
+    project behaved before the setting existed.
+    """
+    with project.db.read() as session:
+        return _read_switch(session, BLIND_CODING)
+
+
+def set_blind_coding(project: Project, on: bool) -> Changes:
+    """Turn blind coding on or off for everyone who codes this project.
+
+    Returns ``Changes(settings=True)`` when the setting changed, and an empty
+    :class:`Changes` when it already had that value (an unreadable stored
+    value is replaced by a clean one either way).
+    """
+    return _write_switch(project, BLIND_CODING, on)
+
+
+def list_settings(project: Project) -> list[SettingInfo]:
+    """Every project setting with its current value, default and meaning, in one read."""
+    with project.db.read() as session:
+        return [
+            SettingInfo(
+                setting.name,
+                _shown(_read_switch(session, setting)),
+                _shown(setting.default),
+                setting.description,
+            )
+            for setting in _SETTINGS
+        ]
+
+
+def _read_switch(session: Session, setting: _Switch) -> bool:
+    return _switch_value(session.get(ProjectSetting, setting.name), setting)
+
+
+def _switch_value(row: ProjectSetting | None, setting: _Switch) -> bool:
+    """What *row* says of *setting*: its default when there is no row or it is unreadable."""
+    value = None if row is None else _parse_switch(row.value)
+    return setting.default if value is None else value
+
+
+def _write_switch(project: Project, setting: _Switch, on: bool) -> Changes:
+    with project.db.write() as session:
+        row = session.get(ProjectSetting, setting.name)
+        before = _switch_value(row, setting)
+        if row is None:
+            session.add(ProjectSetting(name=setting.name, value=_shown(on)))
+        elif row.value != _shown(on):
+            row.value = _shown(on)
+    return Changes(settings=True) if before != on else Changes()
+
+
+def _parse_switch(text: str) -> bool | None:
+    """The on/off value *text* stands for, or None when it stands for neither."""
+    key = text.strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+def _shown(value: bool) -> str:
+    return ON if value else OFF
