@@ -3,7 +3,9 @@
 Run from the repository: ``python docs/make_screenshots.py`` (writes
 ``docs/screenshots/*.png``). It builds a throw-away project with the bundled
 sample articles, codes a few passages as two coders, and photographs the
-main window, the codebook editor and the import progress dialog.
+main window (at 1600x900 and at 1024x640), find-in-article, the codebook
+editor, the report a replacing annotation import shows before it commits,
+the keyboard-shortcut help and the import progress dialog.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from framing_app.gui.codebook_editor import CodebookEditor
 from framing_app.gui.file_jobs import import_articles_interactive
+from framing_app.gui.help_dialogs import ShortcutsDialog, shortcut_rows
+from framing_app.gui.import_preview import ImportPreviewDialog
 from framing_app.gui.main_window import MainWindow
-from framing_app.services import tagging
+from framing_app.services import codebook, tagging
+from framing_app.services.annotation_export import export_annotations
+from framing_app.services.annotation_import import preview_import
 from framing_app.services.article_import import import_articles
 from framing_app.services.articles import get_article
 from framing_app.services.project import Project
@@ -74,6 +80,27 @@ def code_sample(project: Project) -> None:
         )
 
 
+def photograph_replace_report(
+    app: QApplication, window: MainWindow, project: Project, folder: Path
+) -> None:
+    """Bob corrects his file (one relabel, one deletion, a typo'd new label): the report."""
+    exported = folder / "bob.csv"
+    with exported.open("w", encoding="utf-8", newline="") as out:
+        export_annotations(project, out, coders=["bob"])
+    lines = exported.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    corrected = [rows[0].replace(",double standards,", ",soverignty,"), *rows[2:]]
+    exported.write_text(header + "".join(corrected), encoding="utf-8")
+    adding = preview_import(project, exported)
+    replacing = preview_import(project, exported, replace=True)
+    dialog = ImportPreviewDialog(window, exported.name, adding, replacing)
+    dialog.replace_box.setChecked(True)
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(OUT / "replace-import-report.png"))
+    dialog.close()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -87,7 +114,7 @@ def main() -> int:
         code_sample(project)
 
         window = MainWindow(project, "alice", settings)
-        window.resize(1560, 920)
+        window.resize(1600, 900)
         window.show()
         window.article_list.select_article(get_article(project, NPR).id)
         window.compare_box.setCurrentText("bob")
@@ -96,6 +123,30 @@ def main() -> int:
         window.panel.select_annotation(selected)
         app.processEvents()
         window.grab().save(str(OUT / "main-window.png"))
+        window.resize(1024, 640)
+        app.processEvents()
+        window.grab().save(str(OUT / "main-window-1024.png"))
+        window.resize(1600, 900)
+
+        window.find_bar.open_bar()
+        window.find_bar.search("human rights")
+        window.find_bar.find_next()
+        app.processEvents()
+        window.grab().save(str(OUT / "find-in-article.png"))
+        window.find_bar.close_bar()
+
+        keys = [
+            (label.shortcut, label.name)
+            for label in codebook.list_labels(project, include_archived=False)
+            if label.shortcut
+        ]
+        shortcuts = ShortcutsDialog(shortcut_rows(window.menuBar(), keys), window)
+        shortcuts.show()
+        app.processEvents()
+        shortcuts.grab().save(str(OUT / "help-shortcuts.png"))
+        shortcuts.close()
+
+        photograph_replace_report(app, window, project, folder)
 
         editor = CodebookEditor(project, window)
         editor.resize(780, 500)
