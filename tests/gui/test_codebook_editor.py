@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
-from framing_app.gui.codebook_editor import DEFINITION_IDLE_MS, CodebookEditor
+from framing_app.gui.codebook_editor import CodebookEditor
+from framing_app.gui.codebook_form import DEFINITION_IDLE_MS
 from framing_app.services import codebook
 from framing_app.services.project import Project
 from framing_app.services.tagging import annotate, list_annotations
