@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from framing_app.core.records import LabelSpec
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with the
-# common colour-vision deficiencies.
+# The colours are chosen to be told apart as highlights on white, alone and
+# overlapping, with normal colour vision and with simulated dichromacy
+# (tests/core/test_palette.py measures it): vermillion and bluish green from
+# Okabe & Ito (2008), "Color Universal Design", and the violet of the IBM
+# Design Library's colour-blind safe palette. Projects keep the colours they
+# were created with; these are for new projects.
 DEFAULT_LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(
         name="sovereignty",
@@ -16,7 +20,7 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
             "chooses its own path according to its national conditions. Code the "
             "argument, whoever makes it (an official, the journalist, a quoted expert)."
         ),
-        color="#E69F00",
+        color="#D55E00",
         shortcut="1",
     ),
     LabelSpec(
@@ -28,7 +32,7 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
             "rights as a political tool. Code it when the charge is made or reported, "
             "not when the passage only mentions a country's own problems."
         ),
-        color="#56B4E9",
+        color="#785EF0",
         shortcut="2",
     ),
     LabelSpec(
@@ -45,13 +49,16 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
     ),
 )
 
-# The rest of the Okabe & Ito palette, offered in turn to labels added later
-# (in the codebook editor, or arriving with another coder's annotations).
+# Offered in turn to labels added later (in the codebook editor, or arriving
+# with another coder's annotations): blue from Okabe & Ito (2008), purple and
+# red from Paul Tol's "bright" and "vibrant" schemes (Tol 2021, "Colour
+# Schemes", SRON/EPS/TN/09-002), and brown. Each is at least 3:1 against white
+# (WCAG 2.2 SC 1.4.11) and stays distinct from the others when highlights
+# overlap. Pale colours (yellow, sky blue, light grey) are left out: as a
+# highlight they barely show on white paper.
 SPARE_LABEL_COLORS: tuple[str, ...] = (
     "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#F0E442",
-    "#999999",
-    "#000000",
+    "#AA3377",
+    "#CC3311",
+    "#8C564B",
 )

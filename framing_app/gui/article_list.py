@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,6 +22,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +45,10 @@ from framing_app.services.project import Project
 # Long enough to let a word be typed without a query per key, short enough
 # to feel immediate.
 FILTER_DELAY_MS = 250
+# The title column's share of the list's width: what the other columns give
+# way to (TITLE_SHARE), and below which source and date are hidden.
+TITLE_SHARE = 0.35
+TITLE_LEAST_SHARE = 0.25
 
 STATUS_CHOICES = (
     ("All", StatusFilter.ALL),
@@ -69,6 +85,7 @@ class ArticleListPane(QWidget):
         # or a filter hides it, so that "next" still starts from it.
         self._article_id: int | None = None
         self._quiet = False  # a refresh is moving rows: the current row is not chosen
+        self._progress_pending = False  # a progress signal is on its way
         self._pending: set[int] = set()  # articles whose rows wait to be re-read
 
         self.filter_edit = QLineEdit()
@@ -192,11 +209,27 @@ class ArticleListPane(QWidget):
         )
 
     def progress_text(self) -> str:
-        """ "3 of 50 done" for the current coder; "50 articles" when there is no coder."""
+        """ "3 of 50 done" for the current coder; "50 articles" when there is no coder.
+
+        While the filter or the status box narrows the list, how many articles
+        it shows comes first: "12 of 50 articles match · 3 of 50 done".
+        """
         done, total = article_browser.progress(self._project, self._coder)
-        if self._coder is None:
-            return f"{total:,} article{'' if total == 1 else 's'}"
-        return f"{done:,} of {total:,} done"
+        progress = (
+            f"{total:,} article{'' if total == 1 else 's'}"
+            if self._coder is None
+            else f"{done:,} of {total:,} done"
+        )
+        if not self._filtered():
+            return progress
+        matches = self.model.total()
+        verb = "matches" if matches == 1 else "match"
+        found = f"{matches:,} of {total:,} article{'' if total == 1 else 's'} {verb}"
+        return found if self._coder is None else f"{found} · {progress}"
+
+    def shows_status_words(self) -> bool:
+        """Whether the status column shows its words (in a narrow list only the dots)."""
+        return self._status_delegate.words
 
     def focus_filter(self) -> None:
         """Put the keyboard in the filter box with its text selected (for Ctrl+F)."""
@@ -207,6 +240,9 @@ class ArticleListPane(QWidget):
     def _make_view(self) -> ArticleTable:
         view = ArticleTable()
         view.setModel(self.model)
+        # Installed only while the status column shows dots: a delegate written
+        # in Python costs a little on every cell it paints.
+        self._status_delegate = StatusDelegate(view)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -291,7 +327,24 @@ class ArticleListPane(QWidget):
             # highlighted when it is among the rows read.
             self.model.set_query(query)
             self._reselect()
+            if not reload:  # (a reload says it itself, with the new coder's figures)
+                self._announce_progress_soon()
         self._update_placeholder()
+
+    def _announce_progress_soon(self) -> None:
+        """Emit the progress (with the match count) once the new rows are on screen.
+
+        Counting the matches of a text filter reads every article's text
+        (70-200 ms at 50,000 articles): the list is drawn first, and filter
+        changes in the same turn of the event loop share one count.
+        """
+        if not self._progress_pending:
+            self._progress_pending = True
+            QTimer.singleShot(0, self, self._announce_progress)
+
+    def _announce_progress(self) -> None:
+        self._progress_pending = False
+        self.progress_changed.emit(self.progress_text())
 
     def _reselect(self) -> None:
         """Show the remembered article as current again if it is loaded (no read, no signal)."""
@@ -313,36 +366,53 @@ class ArticleListPane(QWidget):
         return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
-        """Size the columns to their contents, but keep the title at least 45% of the width.
+        """Size the columns to their contents, keeping the title at least 35% of the width.
 
-        When that cannot be had, the annotation count gives up the width of
-        its header first, then source and date are cut (elided; the tooltips
-        show them whole), and in a very narrow pane they are hidden.
+        A header is never cut. What gives way is first source and date, cut
+        (elided) down to the width of their header, then the status word (its
+        dot stays, and its shape says the same; the tooltip has the word),
+        and in a very narrow pane (title under 25%) source and date are
+        hidden. The title takes the rest and is elided.
         """
         view = self.view
         header = view.horizontalHeader()
-        metrics = view.fontMetrics()
         available = view.viewport().width()
-        content = {
-            column: self._content_width(column) for column in (SOURCE_DATE, STATUS, ANNOTATIONS)
+        others = (SOURCE_DATE, STATUS, ANNOTATIONS)
+        delegate = self._status_delegate
+        showed_words, delegate.words = delegate.words, True  # measure the words too
+        full = {
+            column: max(self._content_width(column), header.sectionSizeHint(column))
+            for column in others
         }
-        widths = {
-            column: max(width, header.sectionSizeHint(column)) for column, width in content.items()
-        }
-        title_least = int(available * 0.45)
-        if available - sum(widths.values()) < title_least:
-            digits = metrics.horizontalAdvance("0000") + 12
-            widths[ANNOTATIONS] = max(content[ANNOTATIONS], digits)
-        shortfall = title_least - (available - sum(widths.values()))
-        if shortfall > 0:
-            least = metrics.horizontalAdvance("2012-07-15") + 12
-            widths[SOURCE_DATE] = max(least, widths[SOURCE_DATE] - shortfall)
-        title = available - sum(widths.values())
-        hide_source = title < available * 0.35
+        least_source = header.sectionSizeHint(SOURCE_DATE)
+        widths = dict(full)
+        wanted = int(available * TITLE_SHARE)
+
+        def shortfall() -> int:
+            return wanted - (available - sum(widths.values()))
+
+        def fit_source() -> None:
+            # Source and date take what the title leaves, between header and content.
+            room = widths[SOURCE_DATE] - shortfall()
+            widths[SOURCE_DATE] = max(least_source, min(full[SOURCE_DATE], room))
+
+        fit_source()
+        words = shortfall() <= 0
+        if not words:
+            dot = max(header.sectionSizeHint(STATUS), delegate.dot_width(view))
+            widths[STATUS] = dot
+            fit_source()
+        hide_source = available - sum(widths.values()) < available * TITLE_LEAST_SHARE
+        if hide_source:
+            del widths[SOURCE_DATE]
+            if not words and shortfall() + full[STATUS] - widths[STATUS] <= 0:
+                words, widths[STATUS] = True, full[STATUS]
         view.setColumnHidden(SOURCE_DATE, hide_source)
+        delegate.words = words
+        if showed_words != words:
+            view.setItemDelegateForColumn(STATUS, None if words else delegate)  # type: ignore[arg-type]
         for column, width in widths.items():
-            if not (hide_source and column == SOURCE_DATE):
-                header.resizeSection(column, width)
+            header.resizeSection(column, width)
 
     def _content_width(self, column: int) -> int:
         """The width *column*'s cells ask for, over the rows in sight (or the first 50).
@@ -388,12 +458,42 @@ class ArticleListPane(QWidget):
             self._article_id = article_id
             self.article_selected.emit(article_id)
 
-    def _update_placeholder(self) -> None:
+    def _filtered(self) -> bool:
+        """Whether the text filter or the status box leaves articles out."""
         query = self.model.query()
-        filtered = query.text.strip() or query.status is not StatusFilter.ALL
+        return bool(query.text.strip()) or query.status is not StatusFilter.ALL
+
+    def _update_placeholder(self) -> None:
         self.view.set_placeholder(
-            "No articles match." if filtered else "No articles yet: import some from the File menu."
+            "No articles match."
+            if self._filtered()
+            else "No articles yet: import some from the File menu."
         )
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """The status column: dot and word, or only the dot (centred) when :attr:`words` is off."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.words = True
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if not self.words:
+            option.text = ""
+            option.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDisplay
+            option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
+
+    @staticmethod
+    def dot_width(view: QAbstractItemView) -> int:
+        """The width of a status cell showing only its dot."""
+        icon = view.iconSize().width()
+        if icon <= 0:
+            icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+        return icon + 2 * view.fontMetrics().averageCharWidth() + 6
 
 
 class ArticleTable(QTableView):

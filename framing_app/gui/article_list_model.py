@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from framing_app.core.records import CodingStatus
 from framing_app.services.article_browser import (
@@ -36,12 +36,13 @@ from framing_app.services.project import Project
 WINDOW = 200  # rows per read
 
 TITLE, SOURCE_DATE, STATUS, ANNOTATIONS = range(4)
-HEADERS = ("Title", "Source · Date", "Status", "Annotations")
+# Short headers: the list is narrow, and a header is never cut (titles are).
+HEADERS = ("Title", "Source · Date", "Status", "Tags")
 HEADER_TIPS = (
     "The article's title",
     "Where and when the article was published",
     "Your progress on the article",
-    "How many passages you have tagged in the article",
+    "How many passages you have tagged in the article (your annotations)",
 )
 
 STATUS_WORDS = {
@@ -49,11 +50,18 @@ STATUS_WORDS = {
     CodingStatus.IN_PROGRESS: "In progress",
     CodingStatus.DONE: "Done",
 }
-# The dot repeats what the word says, for scanning a long list; never alone.
+# The dot repeats what the word says, for scanning a long list. Its shape
+# says it too (empty, half full, full), so that in a narrow list, where the
+# word gives way, the status does not rest on colour alone.
 STATUS_COLORS = {
     CodingStatus.NOT_STARTED: "#9e9e9e",  # grey
     CodingStatus.IN_PROGRESS: "#e69f00",  # amber
     CodingStatus.DONE: "#2e9d4a",  # green
+}
+STATUS_FILL = {
+    CodingStatus.NOT_STARTED: 0.0,
+    CodingStatus.IN_PROGRESS: 0.5,
+    CodingStatus.DONE: 1.0,
 }
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -171,6 +179,19 @@ class ArticleListModel(QAbstractTableModel):
             self._row_of_id[self._rows[i].id] = i
         self.endInsertRows()
 
+    def total(self) -> int:
+        """How many articles the query lists, loaded or not.
+
+        Known without a query once the last window is read or after a
+        refresh (which counts anyway); otherwise one COUNT, remembered until
+        the query changes or the list is re-read.
+        """
+        if self._total is None:
+            self._total = (
+                len(self._rows) if self._complete else count_articles(self._project, self._query)
+            )
+        return self._total
+
     # -- rows and ids -------------------------------------------------------
     def article_id(self, row: int) -> int:
         """The id of the article in loaded row *row* (IndexError outside them)."""
@@ -273,12 +294,15 @@ class ArticleListModel(QAbstractTableModel):
     def _dot(self, status: CodingStatus) -> QIcon:
         icon = self._dots.get(status)
         if icon is None:
-            icon = self._dots[status] = status_dot(STATUS_COLORS[status])
+            icon = self._dots[status] = status_dot(STATUS_COLORS[status], STATUS_FILL[status])
         return icon
 
 
-def status_dot(color: str, size: int = 10) -> QIcon:
-    """A filled circle of *color* on a transparent square, sharp at 1x and 2x."""
+def status_dot(color: str, fill: float = 1.0, size: int = 12) -> QIcon:
+    """A circle of *color* on a transparent square, sharp at 1x and 2x.
+
+    *fill* 0 leaves it empty (a ring), 0.5 fills its left half, 1 fills it.
+    """
     icon = QIcon()
     for scale in (1, 2):
         pixmap = QPixmap(size * scale, size * scale)
@@ -286,9 +310,17 @@ def status_dot(color: str, size: int = 10) -> QIcon:
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QColor(color).darker(130))
+        circle = QRectF(1.5, 1.5, size - 3, size - 3)
+        pen = QPen(QColor(color).darker(130), 1.2)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(color))
-        painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+        if fill >= 1:
+            painter.drawEllipse(circle)
+        elif fill > 0:
+            painter.drawPie(circle, 90 * 16, round(360 * fill) * 16)  # from the top, leftwards
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(circle)
         painter.end()
         icon.addPixmap(pixmap)
     return icon
@@ -317,6 +349,8 @@ def _tooltip(row: ArticleRow, column: int, coder: str | None) -> str | None:
         return "\n".join(line for line in lines if line)
     if column == SOURCE_DATE:
         return source_and_date(row) or "No source or date"
+    if column == STATUS:
+        return STATUS_WORDS[row.status]  # for when the column shows only the dot
     if column == ANNOTATIONS and coder:
         plural = "" if row.annotations == 1 else "s"
         return f"{row.annotations} annotation{plural} by {coder}"

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
+    QScrollArea,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +27,53 @@ from framing_app.gui.memo_edit import MemoEdit
 from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
+
+# How far a definition is indented under its label's button (past the swatch).
+DEFINITION_INDENT = 24
+# Label names may be long (up to 200 characters): buttons and the relabel box
+# show about this many characters of them (the tooltip has the whole name), so
+# that a long name does not widen the panel and squeeze the reader.
+LABEL_NAME_CHARS = 24
+
+
+class _VerticalScrollArea(QScrollArea):
+    """Scrolls its widget up and down only; as wide as the widget needs, never cut."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        widget = self.widget()
+        if widget is None:
+            return super().minimumSizeHint()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        least = widget.minimumSizeHint()
+        # Room for one label button, so the codebook never disappears.
+        height = min(least.height(), self.fontMetrics().height() * 3)
+        return QSize(least.width() + scroll_bar + 2 * self.frameWidth(), height)
+
+    def sizeHint(self) -> QSize:
+        # What the labels (and definitions, when shown) ask for at this width,
+        # not QScrollArea's fixed bound of 24 lines.
+        widget = self.widget()
+        if widget is None:
+            return super().sizeHint()
+        width = max(self.viewport().width(), widget.minimumSizeHint().width())
+        layout = widget.layout()
+        height = (
+            layout.heightForWidth(width)
+            if layout is not None and layout.hasHeightForWidth()
+            else widget.sizeHint().height()
+        )
+        return QSize(self.minimumSizeHint().width(), height + 2 * self.frameWidth())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped definitions: the height follows the width
 
 
 class CodingPanel(QWidget):
@@ -50,12 +100,17 @@ class CodingPanel(QWidget):
         # The label buttons and their definitions live in a layout of their
         # own, rebuilt on every codebook change; the toggle below it is built
         # once and never taken out (deleting it with the buttons broke the panel).
-        self._buttons_layout = QVBoxLayout()
+        # They scroll: definitions are shown whole, and in a low window they
+        # need more room than the panel has.
+        labels = QWidget()
+        self._buttons_layout = QVBoxLayout(labels)
         self._buttons_layout.setContentsMargins(0, 0, 0, 0)
         self._buttons_layout.setSpacing(4)
+        self.codebook_scroll = _VerticalScrollArea()
+        self.codebook_scroll.setWidget(labels)
         codebook_layout = QVBoxLayout(self.codebook_box)
         codebook_layout.setSpacing(4)
-        codebook_layout.addLayout(self._buttons_layout)
+        codebook_layout.addWidget(self.codebook_scroll)
         self.definitions_toggle = QToolButton()
         self.definitions_toggle.setText("Show definitions")
         self.definitions_toggle.setCheckable(True)
@@ -72,6 +127,7 @@ class CodingPanel(QWidget):
         self.annotation_list.setSpacing(2)
         self.annotation_list.currentRowChanged.connect(self._current_changed)
         self.relabel_box = QComboBox()
+        self.relabel_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.relabel_box.setToolTip("Change the label of the selected annotation")
         self.relabel_box.activated.connect(self._relabel)
         self.memo_edit = MemoEdit()
@@ -96,10 +152,13 @@ class CodingPanel(QWidget):
         annotations_layout.addWidget(self.memo_edit)
         annotations_layout.addLayout(edit_row)
 
-        self.mark_done_button = QPushButton("Mark done and go to next  (Ctrl+Return)")
+        self.mark_done_button = QPushButton("Mark done, next  (Ctrl+Return)")
+        self.mark_done_button.setToolTip(
+            "Mark this article done and go to the next unfinished one (Ctrl+Return)"
+        )
         self.mark_done_button.clicked.connect(self.mark_done_requested)
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.codebook_box)
         layout.addWidget(self.annotations_box, 1)
@@ -122,7 +181,7 @@ class CodingPanel(QWidget):
         shown = self.definitions_toggle.isChecked()
         for label in self._labels:
             shortcut = label.shortcut or " "
-            button = QPushButton(f"{shortcut}   {label.name}")
+            button = QPushButton(f"{shortcut}   {self._shown_name(label.name)}")
             button.setIcon(swatch(label.color, 16))
             button.setToolTip(f"<b>{label.name}</b><p>{label.definition}</p>")
             button.setStyleSheet("text-align: left; padding: 5px 8px;")
@@ -132,21 +191,39 @@ class CodingPanel(QWidget):
             button.clicked.connect(lambda _=False, ident=label.id: self.label_chosen.emit(ident))
             self._buttons_layout.addWidget(button)
             self.label_buttons.append(button)
+            # In full, in the panel's own text colour and size: a definition is
+            # read while coding, not a footnote.
             definition = QLabel(label.definition)
             definition.setWordWrap(True)
-            definition.setStyleSheet("color: palette(dark); margin: 0 0 6px 24px;")
+            definition.setTextFormat(Qt.TextFormat.PlainText)
+            definition.setContentsMargins(DEFINITION_INDENT, 0, 0, 6)
             definition.setVisible(shown)
-            definition.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            # (A size policy set here would drop the height-for-width that
+            # word wrap asks for, and the text would be cut to fit.)
             self._buttons_layout.addWidget(definition)
             self._definition_labels.append(definition)
+        self.codebook_scroll.updateGeometry()
         self.relabel_box.clear()
         for label in self._labels:
-            self.relabel_box.addItem(swatch(label.color), label.name, label.id)
+            self.relabel_box.addItem(swatch(label.color), self._shown_name(label.name), label.id)
+            # The whole name: the tooltip in the list, and what is compared.
+            self.relabel_box.setItemData(
+                self.relabel_box.count() - 1, label.name, Qt.ItemDataRole.ToolTipRole
+            )
+
+    def _shown_name(self, name: str) -> str:
+        """*name*, elided to about :data:`LABEL_NAME_CHARS` characters."""
+        metrics = self.fontMetrics()
+        room = metrics.averageCharWidth() * LABEL_NAME_CHARS
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
 
     def _show_definitions(self, shown: bool) -> None:
         self.definitions_toggle.setText("Hide definitions" if shown else "Show definitions")
         for definition in self._definition_labels:
             definition.setVisible(shown)
+        # Shown, the definitions share the panel's height with the annotations.
+        self._layout.setStretchFactor(self.codebook_box, 1 if shown else 0)
+        self.codebook_scroll.updateGeometry()
 
     # -- annotations --------------------------------------------------------
     def set_annotations(
@@ -196,11 +273,13 @@ class CodingPanel(QWidget):
             widget.setEnabled(info is not None)
         self.memo_edit.setText(info.memo if info is not None else "")
         if info is not None:
-            self.relabel_box.setCurrentIndex(self.relabel_box.findText(info.label))
+            self.relabel_box.setCurrentIndex(
+                self.relabel_box.findData(info.label, Qt.ItemDataRole.ToolTipRole)
+            )
 
     def _relabel(self, index: int) -> None:
         info = self._current_info()
-        name = self.relabel_box.itemText(index)
+        name = self.relabel_box.itemData(index, Qt.ItemDataRole.ToolTipRole)
         label_id = self.relabel_box.itemData(index)
         if info is not None and name and name != info.label and label_id is not None:
             self.relabel_requested.emit(info.id, int(label_id))

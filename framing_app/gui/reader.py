@@ -14,11 +14,13 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QHelpEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -35,11 +37,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QPlainTextEdit,
+    QStyle,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from framing_app.core.colors import highlight_background, readable_mix
 from framing_app.core.layers import Run, runs
 from framing_app.core.offsets import Utf16Index
 from framing_app.core.spans import snap_to_words
@@ -47,6 +51,16 @@ from framing_app.core.spans import snap_to_words
 # A line of about 75 characters reads best (Bringhurst, "The Elements of
 # Typographic Style", 2.1.2: 45-75 characters); wider windows get margins.
 READABLE_COLUMNS = 75
+# The reader never gets narrower than the short end of that range: in a
+# small window the article list and the coding panel give way first.
+LEAST_COLUMNS = 45
+# ...unless a large font would make that wider than a small screen allows.
+LEAST_COLUMN_PX = 480
+# The white space each side of the text column, at the least.
+SIDE_MARGIN = 12
+# Secondary text (the metadata line) is paler than the text, but keeps a
+# contrast of at least WCAG 2.2 AA for body text (4.5:1) with some room.
+MUTED_TEXT_CONTRAST = 5.5
 # Underlines drawn for overlapping annotations beyond the first layer; more
 # than three stacked lines cannot be told apart (the tooltip lists them all).
 MAX_UNDERLINES = 3
@@ -77,25 +91,18 @@ class Highlight:
     memo: str = ""
 
 
-def tint(colors: Sequence[QColor], strength: float) -> QColor:
-    """The average of *colors* laid over white at *strength* (0..1): a readable background."""
-    red = sum(c.redF() for c in colors) / len(colors)
-    green = sum(c.greenF() for c in colors) / len(colors)
-    blue = sum(c.blueF() for c in colors) / len(colors)
-    return QColor.fromRgbF(
-        1 - strength * (1 - red), 1 - strength * (1 - green), 1 - strength * (1 - blue)
-    )
-
-
 class ReaderView(QPlainTextEdit):
     """Read-only article text; selection and annotations in code points.
 
     Overlaps stay distinguishable without relying on colour: a run covered by
-    several annotations gets their blended colour *and* one extra underline
-    per extra layer, each in its label's colour; the selected annotation is
-    outlined; hovering lists label, coder and memo of everything under the
-    mouse. Another coder's annotations, when shown, are dashed lines under
-    the text, never fills, so the two layers cannot be confused.
+    several annotations gets their blended colour (darker than either layer,
+    :func:`framing_app.core.colors.highlight_background`), a hatch per extra
+    layer (the second "/", the third "\\", so three layers are cross-hatched)
+    *and* one extra underline per extra layer, each in its label's colour;
+    the selected annotation is outlined; hovering lists label, coder and memo
+    of everything under the mouse. Another coder's annotations, when shown,
+    are dashed lines under the text, never fills, so the two layers cannot
+    be confused.
     """
 
     annotation_clicked = Signal(int)
@@ -123,7 +130,7 @@ class ReaderView(QPlainTextEdit):
         self._others: list[Highlight] = []
         self._runs: list[Run] = []
         self._run_ends: list[int] = []  # for finding the visible runs by bisection
-        self._run_colors: list[QColor] = []
+        self._run_styles: list[_RunStyle] = []
         self._selected: int | None = None
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -135,7 +142,7 @@ class ReaderView(QPlainTextEdit):
         self._text = text
         self._index = Utf16Index(text)
         self._mine, self._others, self._runs, self._run_ends = [], [], [], []
-        self._run_colors, self._selected = [], None
+        self._run_styles, self._selected = [], None
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -160,8 +167,8 @@ class ReaderView(QPlainTextEdit):
             h.annotation_id == self._selected for h in self._mine
         ):
             self._selected = None
-        # One background per run; runs of the same colours share one QColor.
-        self._run_colors = [self._run_color(run) for run in self._runs]
+        # One background per run; runs of the same colours share one style.
+        self._run_styles = [self._run_style(run) for run in self._runs]
         self._update_spans([(h.start, h.end) for h in changed])
 
     def add_highlight(self, highlight: Highlight) -> None:
@@ -173,37 +180,41 @@ class ReaderView(QPlainTextEdit):
         """
         self._mine.append(highlight)
         start, end = highlight.start, highlight.end
-        before_runs, before_colors, after_runs, after_colors = [], [], [], []
-        for run, color in zip(self._runs, self._run_colors, strict=True):
+        before_runs, before_styles, after_runs, after_styles = [], [], [], []
+        for run, style in zip(self._runs, self._run_styles, strict=True):
             if run.end <= start:
                 before_runs.append(run)
-                before_colors.append(color)
+                before_styles.append(style)
             elif run.start >= end:
                 after_runs.append(run)
-                after_colors.append(color)
+                after_styles.append(style)
             else:
                 if run.start < start:
                     before_runs.append(Run(run.start, start, run.layers))
-                    before_colors.append(color)
+                    before_styles.append(style)
                 if run.end > end:
                     after_runs.append(Run(end, run.end, run.layers))
-                    after_colors.append(color)
+                    after_styles.append(style)
         overlapping = [i for i, h in enumerate(self._mine) if h.start < end and h.end > start]
         inner = []
         for run in runs([(self._mine[i].start, self._mine[i].end) for i in overlapping]):
             left, right = max(run.start, start), min(run.end, end)
             if left < right:
                 inner.append(Run(left, right, tuple(overlapping[i] for i in run.layers)))
-        inner_colors = [self._run_color(run) for run in inner]
+        inner_styles = [self._run_style(run) for run in inner]
         self._runs = before_runs + inner + after_runs
-        self._run_colors = before_colors + inner_colors + after_colors
+        self._run_styles = before_styles + inner_styles + after_styles
         self._run_ends = [run.end for run in self._runs]
         self._update_spans([(start, end)])
 
-    def _run_color(self, run: Run) -> QColor:
-        # Sorted: the blend does not depend on the layers' order, so runs of
-        # the same colours share one cached QColor.
-        return _run_tint(tuple(sorted(self._mine[i].color for i in run.layers)))
+    def _run_style(self, run: Run) -> _RunStyle:
+        mine = self._mine
+        return _layers_style(tuple([mine[i].color for i in run.layers]))
+
+    @property
+    def _run_colors(self) -> list[QColor]:
+        """The background colour of each run (without its hatches)."""
+        return [style.color for style in self._run_styles]
 
     def highlights(self) -> list[Highlight]:
         return list(self._mine)
@@ -272,6 +283,24 @@ class ReaderView(QPlainTextEdit):
         return cursor
 
     # -- geometry -----------------------------------------------------------
+    def least_width(self) -> int:
+        """The narrowest the reader may be: :data:`LEAST_COLUMNS` average characters of
+        text at its font, with the document's and the side margins and a scroll bar."""
+        column = min(self.fontMetrics().averageCharWidth() * LEAST_COLUMNS, LEAST_COLUMN_PX)
+        document = 2 * round(self.document().documentMargin())
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return column + document + 2 * SIDE_MARGIN + scroll_bar + 2 * self.frameWidth()
+
+    def minimumSizeHint(self) -> QSize:
+        # The splitter gives the reader no less than this: the side panes give way.
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.least_width()), hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()  # the least width follows the font
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Margins first: the base class wraps the text to the viewport's width.
         self.fit_column()
@@ -280,7 +309,7 @@ class ReaderView(QPlainTextEdit):
     def fit_column(self) -> None:
         """Centre a column of readable width; only when it changes (margins cause a resize)."""
         column = self.fontMetrics().averageCharWidth() * READABLE_COLUMNS
-        side = max(12, (self.width() - column) // 2)
+        side = max(SIDE_MARGIN, (self.width() - column) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 8, side, 8)
 
@@ -364,8 +393,9 @@ class ReaderView(QPlainTextEdit):
             shown.append((i, rects(self._runs[i].start, self._runs[i].end)))
         painter = QPainter(self.viewport())
         for i, run_rects in shown:
+            brush = self._run_styles[i].brush  # the blend, hatched where layers overlap
             for rect in run_rects:
-                painter.fillRect(rect, self._run_colors[i])
+                painter.fillRect(rect, brush)
         painter.end()
         super().paintEvent(event)  # the text (and the coder's selection) over the backgrounds
 
@@ -473,15 +503,59 @@ def _pen(color: str, *, dashed: bool) -> QPen:
     return QPen(QColor(color).darker(130), 2)
 
 
+# Hatch lines every HATCH_STEP pixels (diagonally), thin and half transparent:
+# visible on any highlight, faint enough to read the text over them.
+HATCH_STEP = 8
+HATCH_ALPHA = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class _RunStyle:
+    """How a run of text with the same layers is painted under the text."""
+
+    color: QColor  # the layers' blended colour
+    brush: QBrush  # that colour, with a hatch per extra layer: one opaque tile, one fill
+
+
+@lru_cache(maxsize=4096)
+def _layers_style(colors: tuple[str, ...]) -> _RunStyle:
+    """The style of a run whose layers (outermost first) have *colors*.
+
+    The blend does not depend on the layers' order (runs of the same colours
+    share one style); the hatches do: the second layer's "/", the third's "\\".
+    """
+    return _run_style(tuple(sorted(set(colors))), colors[1:3])
+
+
 @lru_cache(maxsize=1024)
-def _run_tint(colors: tuple[str, ...]) -> QColor:
-    return tint([QColor(color) for color in colors], 0.32 if len(colors) == 1 else 0.42)
+def _run_style(colors: tuple[str, ...], hatches: tuple[str, ...]) -> _RunStyle:
+    """The blend of *colors*, hatched "/" in ``hatches[0]`` and "\\" in ``hatches[1]``."""
+    color = QColor.fromRgbF(*highlight_background(colors))
+    if not hatches:
+        return _RunStyle(color, QBrush(color))
+    # One opaque tile holding colour and hatches: one fill per rectangle, about
+    # as fast as a plain colour (hatches painted over the colour blend twice).
+    tile = QImage(HATCH_STEP, HATCH_STEP, QImage.Format.Format_RGB32)
+    tile.fill(color)
+    painter = QPainter(tile)
+    for depth, hatch in enumerate(hatches):
+        ink = QColor(hatch).darker(130)
+        ink.setAlphaF(HATCH_ALPHA)
+        painter.setPen(ink)
+        for x in range(HATCH_STEP):
+            painter.drawPoint(x, HATCH_STEP - 1 - x if depth == 0 else x)
+    painter.end()
+    return _RunStyle(color, QBrush(tile))
 
 
 def _cursor_x(line: QTextLine, position: int) -> float:
     # PySide6 returns (x, adjusted position); its stubs say "object".
     result: Any = line.cursorToX(position)
     return float(result[0])
+
+
+def _rgb(color: QColor) -> tuple[float, float, float]:
+    return color.redF(), color.greenF(), color.blueF()
 
 
 def tooltip_text(found: Sequence[Highlight]) -> str:
@@ -510,7 +584,7 @@ class ReaderPane(QWidget):
         self.title.setFont(title_font)
         self.meta = QLabel()
         self.meta.setWordWrap(True)
-        self.meta.setStyleSheet("color: palette(mid);")
+        self._mute_meta()
         self.view = ReaderView(self)
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -521,6 +595,23 @@ class ReaderPane(QWidget):
         header.addWidget(self.meta)
         layout.addLayout(header)
         layout.addWidget(self.view, 1)
+
+    def _mute_meta(self) -> None:
+        """Colour the metadata line between text and background, legible (WCAG AA) still."""
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        background = palette.color(QPalette.ColorRole.Window)
+        muted = QColor.fromRgbF(*readable_mix(_rgb(text), _rgb(background), MUTED_TEXT_CONTRAST))
+        meta_palette = self.meta.palette()
+        # Only the text colour is set here; the rest follows the window's palette.
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            meta_palette.setColor(group, QPalette.ColorRole.WindowText, muted)
+        self.meta.setPalette(meta_palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._mute_meta()  # a new theme: mix again from its colours
 
     def add_below(self, widget: QWidget) -> None:
         """Put *widget* (the find bar) under the reader."""

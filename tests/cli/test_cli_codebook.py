@@ -9,8 +9,8 @@ from cli_harness import Cli, check_error, check_ok
 
 DEFAULT_LABELS_TSV = (
     "label\tshortcut\tcolour\tannotations\tarchived\n"
-    "sovereignty\t1\t#E69F00\t0\tno\n"
-    "double standards\t2\t#56B4E9\t0\tno\n"
+    "sovereignty\t1\t#D55E00\t0\tno\n"
+    "double standards\t2\t#785EF0\t0\tno\n"
     "universal rights\t3\t#009E73\t0\tno\n"
 )
 

@@ -98,7 +98,7 @@ def test_lists_every_article_with_its_columns(
     model = pane.model
     assert model.rowCount() == 32
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
-    assert headers == ["Title", "Source · Date", "Status", "Annotations"]
+    assert headers == ["Title", "Source · Date", "Status", "Tags"]
     row = model.row_of(small["g0001"])
     assert row is not None
     assert model.index(row, TITLE).data() == "Generated article 0001"

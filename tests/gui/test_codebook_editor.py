@@ -88,7 +88,7 @@ def test_add_creates_a_label_and_lets_the_user_name_it(qtbot: QtBot, project: Pr
     assert dialog.name_edit.text() == "new label"
     assert dialog.name_edit.hasFocus()
     # A new label gets a colour no other label has.
-    assert _label(project, "new label").color not in {"#E69F00", "#56B4E9", "#009E73"}
+    assert _label(project, "new label").color not in {spec.color for spec in DEFAULT_LABELS}
 
     with qtbot.waitSignal(dialog.codebook_changed):
         _type_name(qtbot, dialog, "economic development")
