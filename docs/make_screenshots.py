@@ -129,7 +129,7 @@ def main() -> int:
         window.resize(1600, 900)
 
         window.find_bar.open_bar()
-        window.find_bar.search("human rights")
+        window.find_bar.edit.setText("human rights")
         window.find_bar.find_next()
         app.processEvents()
         window.grab().save(str(OUT / "find-in-article.png"))
