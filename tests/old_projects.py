@@ -36,15 +36,7 @@ def make_old_project(
     *journal_mode* "delete" makes the rarer file that never got WAL mode.
     """
     assert head_revision() != OLD_REVISION, "the upgrade tests need an older revision"
-    engine = create_project_engine(sqlite_url(path))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with schema_change(engine, str(path)) as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, OLD_REVISION)
-    finally:
-        engine.dispose()
+    upgrade_old_project(path, OLD_REVISION)
     conn = sqlite3.connect(path)
     try:
         conn.execute(f"PRAGMA journal_mode={journal_mode}")
@@ -119,6 +111,25 @@ def table_counts(path: Path) -> dict[str, int]:
         ]
         counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         return {table: count for table, count in counts.items() if count}
+    finally:
+        conn.close()
+
+
+Dump = dict[str, list[tuple[object, ...]]]
+
+
+def dump_rows(path: Path) -> Dump:
+    """Every row of every table (SQLite's own and the version stamp left out), in key order."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name"
+            )
+        ]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
     finally:
         conn.close()
 

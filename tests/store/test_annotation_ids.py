@@ -11,16 +11,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from old_projects import STAMP, integrity, make_old_project, revision
+from old_projects import (
+    STAMP,
+    dump_rows,
+    integrity,
+    make_old_project,
+    revision,
+    upgrade_old_project,
+)
 
 from framing_app.services import tagging
 from framing_app.services.project import Project
-from framing_app.store.engine import create_project_engine, sqlite_url
-from framing_app.store.migrate import MIGRATIONS_DIR, head_revision, schema_change
-
-Dump = dict[str, list[tuple[object, ...]]]
+from framing_app.store.migrate import head_revision
 
 
 def _tag(project: Project, article: int, start: int, end: int) -> int:
@@ -59,15 +61,7 @@ def test_an_undone_delete_puts_the_same_id_back_below_the_highest(
 def _make_0002_project(path: Path) -> None:
     """A project as framing-app left it at schema 0002: annotation ids 1, 3, 4, 5, 6."""
     make_old_project(path, articles=3)  # schema 0001, annotations 1..3
-    engine = create_project_engine(sqlite_url(path))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with schema_change(engine, str(path)) as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0002")
-    finally:
-        engine.dispose()
+    upgrade_old_project(path, "0002")
     conn = sqlite3.connect(path)
     try:
         with conn:
@@ -84,22 +78,6 @@ def _make_0002_project(path: Path) -> None:
     finally:
         conn.close()
     assert revision(path) == "0002"
-
-
-def _dump(path: Path) -> Dump:
-    """Every row of every table (SQLite's own left out), in rowid or key order."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name"
-            )
-        ]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
-    finally:
-        conn.close()
 
 
 def _schema(path: Path, table: str) -> set[tuple[str, str]]:
@@ -127,14 +105,14 @@ def test_upgrade_from_0002_keeps_every_row_id_and_index_and_backs_up_first(
 ) -> None:
     path = tmp_path / "old.sqlite"
     _make_0002_project(path)
-    before = _dump(path)
+    before = dump_rows(path)
     assert [row[0] for row in before["annotation"]] == [1, 3, 4, 5, 6]
 
     with Project.open(path=path) as project:
         assert project.migration.upgraded_from == "0002"
         backup = project.migration.backup
         assert revision(path) == head_revision()
-        after = _dump(path)
+        after = dump_rows(path)
         assert {table: after[table] for table in before} == before
         # Tables that later revisions add (0004's project_setting) start empty.
         assert all(after[table] == [] for table in after.keys() - before.keys())
@@ -166,4 +144,4 @@ def test_upgrade_from_0002_keeps_every_row_id_and_index_and_backs_up_first(
     # The backup is the project as it was, at 0002, row for row.
     assert backup is not None
     assert revision(backup) == "0002"
-    assert _dump(backup) == before
+    assert dump_rows(backup) == before

@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from old_projects import (
+    dump_rows,
     integrity,
     make_old_project,
     revision,
@@ -25,24 +26,6 @@ from framing_app.services import project_settings
 from framing_app.services.project import Project
 from framing_app.store.engine import create_project_engine, sqlite_url
 from framing_app.store.migrate import MIGRATIONS_DIR, head_revision, schema_change
-
-Dump = dict[str, list[tuple[object, ...]]]
-
-
-def _dump(path: Path) -> Dump:
-    """Every row of every table (SQLite's own and the version stamp left out), in order."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name"
-            )
-        ]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
-    finally:
-        conn.close()
 
 
 def _settings_columns(path: Path) -> list[tuple[str, str, int, int]]:
@@ -59,7 +42,7 @@ def test_a_0003_project_upgrades_with_its_rows_and_blind_coding_off(tmp_path: Pa
     counts = make_old_project(path, articles=4)
     upgrade_old_project(path, "0003")
     assert revision(path) == "0003"
-    before = _dump(path)
+    before = dump_rows(path)
     assert "project_setting" not in before
 
     with Project.open(path=path) as project:
@@ -71,7 +54,7 @@ def test_a_0003_project_upgrades_with_its_rows_and_blind_coding_off(tmp_path: Pa
             ("blind-coding", "off")
         ]
 
-    after = _dump(path)
+    after = dump_rows(path)
     assert {table: after[table] for table in before} == before
     assert after["project_setting"] == []
     assert table_counts(path) == counts
@@ -80,7 +63,7 @@ def test_a_0003_project_upgrades_with_its_rows_and_blind_coding_off(tmp_path: Pa
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert backup is not None
     assert revision(backup) == "0003"
-    assert _dump(backup) == before
+    assert dump_rows(backup) == before
 
 
 def test_the_upgraded_table_is_the_one_a_new_project_gets(tmp_path: Path) -> None:
@@ -120,7 +103,7 @@ def test_downgrade_to_0003_drops_only_the_settings_table(tmp_path: Path) -> None
     make_old_project(path)
     with Project.open(path=path) as project:
         project_settings.set_blind_coding(project, True)
-    before = _dump(path)
+    before = dump_rows(path)
     engine = create_project_engine(sqlite_url(path))
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -132,4 +115,4 @@ def test_downgrade_to_0003_drops_only_the_settings_table(tmp_path: Path) -> None
         engine.dispose()
     assert revision(path) == "0003"
     del before["project_setting"]
-    assert _dump(path) == before
+    assert dump_rows(path) == before
