@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from framing_app import __version__
+from framing_app.cli_agreement import add_agreement_command, check_agreement_arguments
 from framing_app.cli_commands import (
     cmd_delete_annotation,
     cmd_labels_rename,
@@ -24,6 +25,7 @@ from framing_app.cli_commands import (
 from framing_app.cli_project import (
     merge_options_after_command,
     needs_existing_project,
+    needs_project,
     open_project,
     options_after_command,
 )
@@ -74,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ) from None
 
             return run_gui(project_path=args.project, db_url=args.db)
+        if not needs_project(args):
+            return int(args.handler(None, args))
         with open_project(args, create=not needs_existing_project(args)) as project:
             result: int = args.handler(project, args)
             return result
@@ -120,6 +124,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
             sub.error("give --start and --end, or --find")
         if args.occurrence is not None and args.find is None:
             sub.error("argument --occurrence: only with --find")
+    if args.command == "agreement":
+        check_agreement_arguments(args)
     if args.command == "show" and not args.annotations:
         for option, value in (("--coder", args.coder), ("--tsv", args.tsv)):
             if value:
@@ -304,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_settings_command(command, after)
+    add_agreement_command(command, after)
     return parser
 
 

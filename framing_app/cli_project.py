@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from framing_app.cli_agreement import MATRIX_DEST
 from framing_app.cli_settings import VALUE_DEST
 from framing_app.core.errors import FramingError
 from framing_app.services.project import NoProjectError, Project
@@ -22,7 +23,9 @@ _AFTER = {"project_after": "project", "db_after": "db"}
 
 # Commands that must find a project: reading ones, and deletions, which a new
 # project has nothing for. Others create the project they name.
-_NEVER_CREATE = frozenset({"articles", "coders", "export", "show", "delete-annotation"})
+_NEVER_CREATE = frozenset(
+    {"agreement", "articles", "coders", "export", "show", "delete-annotation"}
+)
 
 
 def options_after_command() -> argparse.ArgumentParser:
@@ -62,6 +65,15 @@ def merge_options_after_command(parser: argparse.ArgumentParser, args: argparse.
         if hasattr(args, after):
             setattr(args, before, getattr(args, after))
             delattr(args, after)
+
+
+def needs_project(args: argparse.Namespace) -> bool:
+    """Whether *args*' command works on a project at all.
+
+    ``agreement --matrix FILE`` reads a file made elsewhere: its handler is
+    called with ``None`` for the project, and no database is opened.
+    """
+    return not (args.command == "agreement" and getattr(args, MATRIX_DEST, None) is not None)
 
 
 def needs_existing_project(args: argparse.Namespace) -> bool:

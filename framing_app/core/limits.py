@@ -19,6 +19,9 @@ MAX_ARTICLE_FILE_BYTES = 20 * 1024 * 1024
 MAX_TABLE_FILE_BYTES = 1024 * 1024 * 1024
 """Largest .csv/.tsv article table (1 GiB: tens of thousands of long articles)."""
 
+MAX_MATRIX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest reliability matrix .csv read (512 MiB: millions of units, all held in memory)."""
+
 
 def megabytes(size: int) -> str:
     """*size* in bytes as a short figure for messages ("20 MB", "1.1 GB")."""
