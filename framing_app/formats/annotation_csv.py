@@ -56,7 +56,7 @@ from framing_app.core.errors import InputFileError
 from framing_app.core.names import InvalidNameError, clean_name
 from framing_app.core.records import ANNOTATION_COLUMNS, AnnotationRow
 from framing_app.core.timestamps import iso_utc
-from framing_app.formats.csv_fields import allow_long_fields, too_long_field
+from framing_app.formats.csv_fields import allow_long_fields, check_width, too_long_field
 
 __all__ = [
     "EXCEL_BOM",
@@ -405,12 +405,7 @@ def _read_records(
             rows_read += 1
             if not record:
                 continue
-            if len(record) != width:
-                raise InputFileError(
-                    path,
-                    f"expected {width} fields as in the header, found {len(record)}",
-                    row=rows_read,
-                )
+            check_width(path, record, width, rows_read)
             if excel:
                 for index in text_positions:
                     record[index] = _restore(record[index])

@@ -1,9 +1,11 @@
-"""A setting shared by the CSV readers."""
+"""Settings and checks shared by the CSV readers."""
 
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
+from framing_app.core.errors import InputFileError
 from framing_app.core.limits import MAX_ARTICLE_CHARS
 
 # The csv module refuses fields over 128 KiB by default; a long report, or a
@@ -27,3 +29,11 @@ def too_long_field(error: Exception) -> str | None:
             "(a quote left open, or not an article table?)"
         )
     return None
+
+
+def check_width(path: Path, record: list[str], width: int, row: int) -> None:
+    """Refuse a ragged row: every record has as many fields as the header."""
+    if len(record) != width:
+        raise InputFileError(
+            path, f"expected {width} fields as in the header, found {len(record)}", row=row
+        )

@@ -45,7 +45,7 @@ from typing import TextIO
 from framing_app.core.errors import InputFileError
 from framing_app.core.limits import MAX_MATRIX_FILE_BYTES, megabytes
 from framing_app.core.names import InvalidNameError, clean_name, name_key
-from framing_app.formats.csv_fields import allow_long_fields, too_long_field
+from framing_app.formats.csv_fields import allow_long_fields, check_width, too_long_field
 from framing_app.formats.decoding import os_reason
 
 __all__ = ["ALL_ITEMS", "LINE_END", "MatrixItem", "read_matrix", "write_matrix"]
@@ -157,12 +157,7 @@ def _read_records(path: Path, records: Iterator[list[str]]) -> list[MatrixItem]:
             rows_read += 1
             if not record:
                 continue
-            if len(record) != width:
-                raise InputFileError(
-                    path,
-                    f"expected {width} fields as in the header, found {len(record)}",
-                    row=rows_read,
-                )
+            check_width(path, record, width, rows_read)
             unit = record[0]
             if not unit.strip():
                 raise InputFileError(path, "the unit is empty", row=rows_read)
