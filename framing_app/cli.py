@@ -29,6 +29,11 @@ from framing_app.cli_project import (
     open_project,
     options_after_command,
 )
+from framing_app.cli_reliability import (
+    add_export_reliability,
+    check_export_arguments,
+    cmd_export_reliability,
+)
 from framing_app.cli_settings import add_settings_command
 from framing_app.cli_table import print_table as _print_table
 from framing_app.core.errors import Cancelled, FramingError
@@ -126,6 +131,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
             sub.error("argument --occurrence: only with --find")
     if args.command == "agreement":
         check_agreement_arguments(args)
+    if args.command == "export":
+        check_export_arguments(args)
     if args.command == "show" and not args.annotations:
         for option, value in (("--coder", args.coder), ("--tsv", args.tsv)):
             if value:
@@ -248,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="not-started, in-progress or done; without --set, show the status",
     )
 
-    sub = command("export", cmd_export, "export annotations as CSV")
-    sub.add_argument("what", choices=["annotations"])
+    sub = command("export", cmd_export, "export annotations, or a reliability matrix, as CSV")
+    sub.add_argument("what", choices=["annotations", "reliability"])
     sub.add_argument(
         "--out", type=Path, metavar="FILE", help="file to write (default, or -: stdout)"
     )
@@ -261,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for spreadsheets: UTF-8 BOM, and cells that would run as formulas made inert",
     )
+    add_export_reliability(sub)
 
     sub = command(
         "import-annotations", cmd_import_annotations, "merge an annotation CSV from another coder"
@@ -468,6 +476,8 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_export(project: Project, args: argparse.Namespace) -> int:
+    if args.what == "reliability":
+        return cmd_export_reliability(project, args)
     if args.out is None or str(args.out) == "-":
         if isinstance(sys.stdout, io.TextIOWrapper):
             # The CSV writer emits RFC 4180 CRLF itself; no translation on top.
