@@ -134,6 +134,21 @@ def dump_rows(path: Path) -> Dump:
         conn.close()
 
 
+def kept_rows(path: Path, before: Dump) -> Dump:
+    """The rows of *path* restricted to the tables and leading columns *before* had.
+
+    A later migration may add a column at the end of a table (0006 adds
+    ``coder.consensus``); an upgrade keeps every earlier row when these
+    restricted rows equal *before*.
+    """
+    after = dump_rows(path)
+    kept: Dump = {}
+    for table, rows in before.items():
+        width = len(rows[0]) if rows else 0
+        kept[table] = [row[:width] if width else row for row in after.get(table, [])]
+    return kept
+
+
 def revision(path: Path) -> str:
     """The framing-app schema revision stamped in the database file at *path*."""
     conn = sqlite3.connect(path)

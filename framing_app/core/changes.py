@@ -21,6 +21,10 @@ class Changes:
     *annotations* the annotations made, changed or deleted; *article_set*
     says that articles were added or deleted (a list must be re-read, not
     redrawn).
+    *answered* holds the articles whose article-level answers changed (a
+    coding panel showing one re-reads its answers); *codebook* covers the
+    questions as well as the labels; *assignments* says that who codes what
+    (or the reliability sample) changed.
     *everything* is the answer when nothing more precise is known, e.g.
     another program changed the project.
     """
@@ -28,10 +32,12 @@ class Changes:
     articles: frozenset[int] = field(default_factory=frozenset)
     coded: frozenset[int] = field(default_factory=frozenset)
     annotations: frozenset[int] = field(default_factory=frozenset)
+    answered: frozenset[int] = field(default_factory=frozenset)
     article_set: bool = False
     codebook: bool = False
     coders: bool = False
     settings: bool = False
+    assignments: bool = False
     everything: bool = False
 
     @classmethod
@@ -53,10 +59,12 @@ class Changes:
             articles=self.articles | other.articles,
             coded=self.coded | other.coded,
             annotations=self.annotations | other.annotations,
+            answered=self.answered | other.answered,
             article_set=self.article_set or other.article_set,
             codebook=self.codebook or other.codebook,
             coders=self.coders or other.coders,
             settings=self.settings or other.settings,
+            assignments=self.assignments or other.assignments,
             everything=self.everything or other.everything,
         )
 
@@ -64,10 +72,12 @@ class Changes:
         return bool(
             self.articles
             or self.annotations
+            or self.answered
             or self.article_set
             or self.codebook
             or self.coders
             or self.settings
+            or self.assignments
             or self.everything
         )
 
@@ -79,4 +89,12 @@ class Changes:
 
     def touches_list(self) -> bool:
         """Whether any article list may show something else now."""
-        return bool(self.everything or self.article_set or self.articles or self.coders)
+        return bool(
+            self.everything or self.article_set or self.articles or self.coders or self.assignments
+        )
+
+    def touches_answers(self, article_id: int | None) -> bool:
+        """Whether the answers shown for *article_id* (or the questions asked) may differ now."""
+        if article_id is None:
+            return self.everything or self.codebook
+        return self.everything or self.codebook or article_id in self.answered

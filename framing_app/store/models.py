@@ -42,6 +42,8 @@ NAMING_CONVENTION = {
 }
 
 STATUS_VALUES = ("not-started", "in-progress", "done")
+# Levels of measurement of an article-level question (Krippendorff 2011).
+QUESTION_LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
 def utc_now() -> datetime:
@@ -110,6 +112,9 @@ class Coder(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The consensus coder holds adjudicated decisions (the gold standard); it
+    # is never one of the coders whose agreement is measured (migration 0006).
+    consensus: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
 
@@ -214,6 +219,78 @@ class ProjectSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
+
+
+class Question(Base):
+    """An article-level question of the codebook (primary frame, tone, relevance, a count).
+
+    ``options`` is a JSON array of the answers in their order (the order is
+    the scale of an ordinal question); an interval or ratio question without
+    options takes any number. Only :mod:`framing_app.services.questions`
+    writes it (migration 0006).
+    """
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str] = mapped_column(String(16), default="nominal")
+    options: Mapped[str] = mapped_column(Text, default="[]")
+    definition: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        CheckConstraint("name <> ''", name="name_not_empty"),
+        CheckConstraint("level IN ('nominal', 'ordinal', 'interval', 'ratio')", name="known_level"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Answer(Base):
+    """One coder's answer to one question about one article (at most one)."""
+
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        CheckConstraint("value <> ''", name="value_not_empty"),
+        UniqueConstraint("article_id", "coder_id", "question_id", name="uq_answer_one"),
+        Index("ix_answer_question", "question_id"),
+        Index("ix_answer_coder", "coder_id"),
+        # Undo steps hold answer ids, as they hold annotation ids.
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Assignment(Base):
+    """An article a lead gave a coder to code; ``in_sample`` marks the reliability sample.
+
+    The reliability (overlap) sample is the set of articles assigned to every
+    coder of a draw with ``in_sample`` set; the rest are split between them
+    (:mod:`framing_app.services.assignments`, migration 0006).
+    """
+
+    __tablename__ = "assignment"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+    in_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (Index("ix_assignment_coder", "coder_id"),)
 
 
 def table_of(model: type[Base]) -> Table:

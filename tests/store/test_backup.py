@@ -119,7 +119,7 @@ def _upgrades_once_fixed(path: Path) -> None:
 def test_full_disk_refuses_the_upgrade_and_leaves_nothing(tmp_path: Path) -> None:
     """Room for SQLite's lock files but not for the copy: one line saying why and
     what to do, the project unchanged byte for byte, no half backup."""
-    with small_tmpfs(tmp_path / "disk", 2048) as disk:
+    with small_tmpfs(tmp_path / "disk", 3072) as disk:
         path = disk / "p.sqlite"
         make_old_project(path, articles=200)
         fill_disk(disk, leave_bytes=64 * 1024)
@@ -137,7 +137,7 @@ def test_full_disk_refuses_the_upgrade_and_leaves_nothing(tmp_path: Path) -> Non
 
 def test_completely_full_disk_gives_one_line(tmp_path: Path) -> None:
     """Not even SQLite's lock file fits: the project cannot be opened at all."""
-    with small_tmpfs(tmp_path / "disk", 2048) as disk:
+    with small_tmpfs(tmp_path / "disk", 3072) as disk:
         path = disk / "p.sqlite"
         make_old_project(path, articles=200)
         fill_disk(disk, leave_bytes=0)
