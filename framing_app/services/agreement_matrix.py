@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framing_app.core.agreement import Level, ReliabilityData, ReliabilityDataError
+from framing_app.core.agreement import Level, ReliabilityData, ReliabilityDataError, tally
 from framing_app.core.agreement import reliability_data as make_reliability_data
 from framing_app.core.agreement.bootstrap import DEFAULT_RESAMPLES
 from framing_app.core.errors import InputFileError, NotFoundError
@@ -168,7 +168,7 @@ def item_data(path: Path, item: MatrixItem, level: Level) -> ReliabilityData:
         used = set(np.unique(numbers[~np.isnan(numbers)]).tolist())
         # A 0/1 item is present/absent, on the scale 0/1 whatever was used.
         categories = (0, 1) if used <= {0.0, 1.0} else None
-        return make_reliability_data(numbers, categories=categories)
+        return tally(make_reliability_data(numbers, categories=categories))
     if level is not Level.NOMINAL:
         text_cells = ~np.array(numeric, dtype=bool)[inverse]
         unit, coder = np.unravel_index(int(np.argmax(text_cells)), shape)
@@ -180,4 +180,8 @@ def item_data(path: Path, item: MatrixItem, level: Level) -> ReliabilityData:
             "as text, or write them as numbers in order",
         )
     names = np.array([text or None for text in texts], dtype=object)
-    return make_reliability_data(names[inverse] if texts else np.full(shape, None, dtype=object))
+    # Tallied as project reports are, so that a matrix exported from a project
+    # gives back exactly the project's numbers (the sums run in one order).
+    return tally(
+        make_reliability_data(names[inverse] if texts else np.full(shape, None, dtype=object))
+    )

@@ -22,7 +22,9 @@ Then it times, ``--repeat`` times each, in the same run:
 * **the job**: ``build_items`` at the paragraph unit (reading statuses,
   annotations and texts, cutting the texts into paragraphs, the coverage and
   the 0/1 matrices of 15 labels and the pooled item), then every statistic
-  of every item (``reliability_data`` then ``summarise``: percent agreement,
+  of every item as the ``agreement`` report computes them
+  (``report_from_items`` without bootstrap: the items' data tallied, the
+  pooled item pooled from the labels, then percent agreement,
   Krippendorff's alpha, Fleiss' kappa, Cohen's kappa and Scott's pi
   (undefined for three coders), Gwet's AC1, the prevalence index and the
   kappa-paradox check); bootstrap excluded;
@@ -57,11 +59,11 @@ from typing import TypeVar
 
 import numpy as np
 
-from framing_app.core.agreement import reliability_data, summarise
 from framing_app.core.records import AnnotationRow, CodingStatus
 from framing_app.core.text import normalise_text, text_sha256
 from framing_app.formats.annotation_csv import write_annotation_csv
 from framing_app.services import codebook, coding_status
+from framing_app.services.agreement_report import report_from_items
 from framing_app.services.annotation_import import import_annotations
 from framing_app.services.article_import import import_articles
 from framing_app.services.project import Project
@@ -244,9 +246,7 @@ def build(path: Path, unit: Unit) -> ReliabilityItems:
 
 
 def every_statistic(items: ReliabilityItems) -> int:
-    for item in items.items:
-        summarise(reliability_data(item.values, categories=item.categories), item.level)
-    return len(items.items)
+    return len(report_from_items(items, bootstrap=0).rows)
 
 
 def whole_job(path: Path, unit: Unit) -> ReliabilityItems:

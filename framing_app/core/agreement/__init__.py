@@ -21,7 +21,9 @@ from framing_app.core.agreement.prevalence import (
 from framing_app.core.agreement.reliability_data import (
     Coincidences,
     ReliabilityData,
+    pool,
     reliability_data,
+    tally,
 )
 from framing_app.core.agreement.results import (
     Alpha,
@@ -58,9 +60,11 @@ __all__ = [
     "kappa_paradox",
     "krippendorff_alpha",
     "percent_agreement",
+    "pool",
     "pooled_prevalence_index",
     "prevalence_bias",
     "reliability_data",
     "scott_pi",
     "summarise",
+    "tally",
 ]

@@ -45,9 +45,10 @@ def gwet_ac1(data: ReliabilityData, categories: int | None = None) -> GwetAC1:
         )
     counts = data.value_counts
     per_unit = data.values_per_unit
+    repeats = data.unit_weights
     rated = per_unit >= 1
     pairable = per_unit >= 2
-    n_rated, n_pairable = int(rated.sum()), int(pairable.sum())
+    n_rated, n_pairable = int(repeats[rated].sum()), int(repeats[pairable].sum())
 
     def none(reason: str) -> GwetAC1:
         return GwetAC1(None, reason, None, None, q, n_pairable, n_rated)
@@ -64,8 +65,8 @@ def gwet_ac1(data: ReliabilityData, categories: int | None = None) -> GwetAC1:
     agreeing = counts[pairable] * (counts[pairable] - 1)
     pairs = per_unit[pairable] * (per_unit[pairable] - 1)
     # Each unit's share is exactly 1.0 when its coders agree, so perfect agreement gives 1.0.
-    p_a = float((agreeing.sum(axis=1) / pairs).mean())
-    shares = (counts[rated] / per_unit[rated][:, None]).mean(axis=0)
+    p_a = float(repeats[pairable] @ (agreeing.sum(axis=1) / pairs)) / n_pairable
+    shares = (repeats[rated] @ (counts[rated] / per_unit[rated][:, None])) / n_rated
     p_e = float((shares * (1.0 - shares)).sum()) / (q - 1)
     # p_e <= (1 - 1/q) / (q - 1) = 1/q <= 1/2, so 1 - p_e is never 0.
     return GwetAC1((p_a - p_e) / (1.0 - p_e), None, p_a, p_e, q, n_pairable, n_rated)

@@ -38,8 +38,12 @@ def agreement_table(data: ReliabilityData) -> tuple[IntArray, int]:
     first, second = data.codes[:, 0], data.codes[:, 1]
     both = (first >= 0) & (second >= 0)
     size = data.n_categories
-    cells = np.bincount(first[both] * size + second[both], minlength=size * size)
-    return cells.reshape(size, size).astype(np.int64), int((~both).sum())
+    repeats = data.unit_weights
+    cells = np.bincount(
+        first[both] * size + second[both], weights=repeats[both], minlength=size * size
+    )
+    table = np.rint(cells).astype(np.int64).reshape(size, size)
+    return table, int(repeats[~both].sum())
 
 
 def cohen_kappa(data: ReliabilityData) -> CohenKappa:
@@ -158,7 +162,8 @@ def fleiss_kappa(data: ReliabilityData) -> FleissKappa:
         return FleissKappa(None, reason, None, None, None, None, 0, coders, data.n_units)
     complete = data.complete_units
     counts = data.value_counts[complete]
-    units = int(counts.shape[0])
+    repeats = data.unit_weights[complete]
+    units = int(repeats.sum())
     excluded = data.n_units - units
 
     def none(why: str) -> FleissKappa:
@@ -168,13 +173,13 @@ def fleiss_kappa(data: ReliabilityData) -> FleissKappa:
         return none(undefined.no_units(FLEISS))
     if units == 0:
         return none(undefined.no_complete_units(FLEISS, data))
-    totals = counts.sum(axis=0)
+    totals = repeats @ counts
     ratings = units * coders
     if int(totals @ totals) == ratings * ratings:
         return none(
             undefined.one_category(FLEISS, data, int(np.argmax(totals)), "chance agreement is 1")
         )
-    agreeing_pairs = int((counts * (counts - 1)).sum())
+    agreeing_pairs = int(repeats @ (counts * (counts - 1)).sum(axis=1))
     all_pairs = units * coders * (coders - 1)
     p_o = agreeing_pairs / all_pairs
     shares: FloatArray = totals / ratings

@@ -153,7 +153,8 @@ def pooled_prevalence_index(
     if data.n_categories != 2 or data.n_coders < 2:
         return None
     yes = _positive_code(data, positive)
-    totals = data.value_counts[data.complete_units].sum(axis=0)
+    complete = data.complete_units
+    totals = data.unit_weights[complete] @ data.value_counts[complete]
     n = int(totals.sum())
     if n == 0:
         return None

@@ -65,16 +65,31 @@ class ReliabilityData:
     codes: IntArray
     categories: tuple[Hashable, ...]
     numeric: FloatArray | None
+    weights: IntArray | None = None
 
     def __post_init__(self) -> None:
         # Read-only, so that the counts and coincidences cached below stay true.
         self.codes.setflags(write=False)
         if self.numeric is not None:
             self.numeric.setflags(write=False)
+        if self.weights is not None:
+            if self.weights.shape != (self.codes.shape[0],) or (self.weights < 1).any():
+                raise ReliabilityDataError("each row of tallied data needs a weight of at least 1")
+            self.weights.setflags(write=False)
 
     @property
     def n_units(self) -> int:
-        return int(self.codes.shape[0])
+        """The number of units (a tallied row counts as many units as its weight)."""
+        if self.weights is None:
+            return int(self.codes.shape[0])
+        return int(self.weights.sum())
+
+    @cached_property
+    def unit_weights(self) -> IntArray:
+        """How many units each row of ``codes`` stands for (all 1 unless tallied)."""
+        if self.weights is not None:
+            return self.weights
+        return np.ones(self.codes.shape[0], dtype=np.int64)
 
     @property
     def n_coders(self) -> int:
@@ -86,8 +101,8 @@ class ReliabilityData:
 
     @cached_property
     def value_counts(self) -> IntArray:
-        """n_uc: how many coders gave unit u the value c (units x categories)."""
-        n_units, n_cat = self.n_units, self.n_categories
+        """n_uc: how many coders gave unit u the value c (rows of ``codes`` x categories)."""
+        n_units, n_cat = int(self.codes.shape[0]), self.n_categories
         present = self.codes >= 0
         flat = (self.codes + n_cat * np.arange(n_units, dtype=np.int64)[:, None])[present]
         counts = np.bincount(flat, minlength=n_units * n_cat)
@@ -109,8 +124,8 @@ class ReliabilityData:
         counts = self.value_counts.astype(np.float64)
         per_unit = self.values_per_unit
         pairable = per_unit >= 2
-        weights = np.zeros(self.n_units, dtype=np.float64)
-        weights[pairable] = 1.0 / (per_unit[pairable] - 1)
+        weights = np.zeros(per_unit.shape[0], dtype=np.float64)
+        weights[pairable] = self.unit_weights[pairable] / (per_unit[pairable] - 1)
         weighted = counts * weights[:, None]
         # sum_u n_uc n_uk / (m_u - 1), minus the pairing of each value with itself.
         matrix = weighted.T @ counts
@@ -118,12 +133,13 @@ class ReliabilityData:
         # Round-off below this is noise: the entries are sums of fractions 1/(m_u - 1).
         matrix[np.abs(matrix) < 1e-12] = 0.0
         pairable_counts = per_unit[pairable]
+        repeats = self.unit_weights[pairable]
         return Coincidences(
             matrix=matrix,
             marginals=matrix.sum(axis=1),
-            pairable_values=int(pairable_counts.sum()),
-            pairable_units=int(pairable.sum()),
-            pairs=int((pairable_counts * (pairable_counts - 1) // 2).sum()),
+            pairable_values=int((pairable_counts * repeats).sum()),
+            pairable_units=int(repeats.sum()),
+            pairs=int((pairable_counts * (pairable_counts - 1) // 2 * repeats).sum()),
         )
 
     def select_coders(self, coders: Sequence[int]) -> ReliabilityData:
@@ -133,7 +149,70 @@ class ReliabilityData:
             if not 0 <= i < self.n_coders:
                 raise ReliabilityDataError(f"no coder column {i}: there are {self.n_coders}")
         numeric = None if self.numeric is None else self.numeric.copy()
-        return ReliabilityData(self.codes[:, index].copy(), self.categories, numeric)
+        weights = None if self.weights is None else self.weights.copy()
+        return ReliabilityData(self.codes[:, index].copy(), self.categories, numeric, weights)
+
+
+# Tallying packs each row into one integer of base q + 1; beyond this many
+# possible rows it sorts the rows instead (many coders on a long scale).
+_PACKED_PATTERNS = 1 << 22
+
+
+def tally(data: ReliabilityData) -> ReliabilityData:
+    """The same reliability data with identical rows merged into one weighted row.
+
+    Every statistic of this package depends on the data only through the
+    multiset of rows (units are exchangeable), so the tallied data give the
+    same numbers; a present/absent label of three coders has at most 27
+    distinct rows however many units it has, which makes a report over
+    millions of units cost microseconds per statistic. Rows come out in a
+    fixed order (by their values), so results do not depend on unit order.
+    """
+    codes, weights = _distinct_rows(data.codes, data.n_categories, data.unit_weights)
+    numeric = None if data.numeric is None else data.numeric.copy()
+    return ReliabilityData(codes, data.categories, numeric, weights)
+
+
+def pool(parts: Sequence[ReliabilityData]) -> ReliabilityData:
+    """Several variables on one scale and the same coders as one: their units side by side.
+
+    The units of the result are every unit of every part (a unit of part 1,
+    then of part 2, ...), tallied as :func:`tally` does, so pooling fifteen
+    tallied labels costs nothing however many units each has. Raises
+    :class:`ReliabilityDataError` when the parts differ in coders or scale.
+    """
+    if not parts:
+        raise ReliabilityDataError("nothing to pool")
+    first = parts[0]
+    for part in parts[1:]:
+        if part.n_coders != first.n_coders or part.categories != first.categories:
+            raise ReliabilityDataError(
+                "only variables with the same coders and the same scale can be pooled"
+            )
+    codes = np.concatenate([part.codes for part in parts])
+    weights = np.concatenate([part.unit_weights for part in parts])
+    numeric = None if first.numeric is None else first.numeric.copy()
+    return tally(ReliabilityData(codes, first.categories, numeric, weights))
+
+
+def _distinct_rows(
+    codes: IntArray, n_categories: int, weights: IntArray
+) -> tuple[IntArray, IntArray]:
+    n_rows, n_coders = codes.shape
+    base = n_categories + 1
+    if n_rows == 0:
+        return codes.copy(), weights[:0].copy()
+    if base**n_coders <= _PACKED_PATTERNS:
+        # Missing (-1) becomes digit 0; category c becomes digit c + 1.
+        places = base ** np.arange(n_coders, dtype=np.int64)
+        packed = (codes + 1) @ places
+        totals = np.bincount(packed, weights=weights, minlength=base**n_coders)
+        present = np.flatnonzero(totals)
+        digits = (present[:, None] // places[None, :]) % base - 1
+        return digits.astype(np.int64), np.rint(totals[present]).astype(np.int64)
+    distinct, inverse = np.unique(codes, axis=0, return_inverse=True)
+    totals = np.bincount(inverse.ravel(), weights=weights, minlength=distinct.shape[0])
+    return distinct.astype(np.int64), np.rint(totals).astype(np.int64)
 
 
 def reliability_data(
@@ -215,6 +294,8 @@ def _from_numbers(
             raise ReliabilityDataError(
                 f"the data are numbers but the categories are not: {categories!r}"
             )
+        if np.array_equal(numeric, np.arange(numeric.size)):
+            return _from_small_integers(numbers_, missing, labels, numeric)
         scale = numeric
         order = np.argsort(scale, kind="stable").astype(np.int64)
         sorted_scale = scale[order]
@@ -230,6 +311,23 @@ def _from_numbers(
             raise ReliabilityDataError(f"value {bad:g} is not one of the categories {labels!r}")
         codes[~missing] = order[position]
     return ReliabilityData(codes, labels, scale.astype(np.float64))
+
+
+def _from_small_integers(
+    numbers_: FloatArray, missing: BoolArray, labels: tuple[Hashable, ...], scale: FloatArray
+) -> ReliabilityData:
+    """Values on the scale 0, 1, ..., q - 1 are their own codes (present/absent: 0 and 1).
+
+    The common case of every label variable, taken without a search: a
+    report over millions of units spends its time here otherwise.
+    """
+    filled = np.where(missing, -1.0, numbers_)
+    codes = filled.astype(np.int64)
+    off_scale = (codes != filled) | (codes >= scale.size) | (codes < -1) | (codes == -1) & ~missing
+    if off_scale.any():
+        bad = filled[off_scale][0]
+        raise ReliabilityDataError(f"value {bad:g} is not one of the categories {labels!r}")
+    return ReliabilityData(codes, labels, scale.copy())
 
 
 def _is_missing(item: object) -> bool:
