@@ -5,7 +5,8 @@ Run from the repository: ``python docs/make_screenshots.py`` (writes
 sample articles, codes a few passages as two coders, and photographs the
 main window (at 1600x900 and at 1024x640), find-in-article, the codebook
 editor, the report a replacing annotation import shows before it commits,
-the keyboard-shortcut help and the import progress dialog.
+the keyboard-shortcut help, the Agreement window and the disagreement
+review (each at 1600x900 and at 1024x640) and the import progress dialog.
 """
 
 from __future__ import annotations
@@ -17,19 +18,22 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
+from framing_app.core.records import CodingStatus
+from framing_app.gui.agreement_window import AgreementWindow
 from framing_app.gui.codebook_editor import CodebookEditor
+from framing_app.gui.disagreement_review import DisagreementReview
 from framing_app.gui.file_jobs import import_articles_interactive
 from framing_app.gui.help_dialogs import ShortcutsDialog, shortcut_rows
 from framing_app.gui.import_preview import ImportPreviewDialog
 from framing_app.gui.main_window import MainWindow
-from framing_app.services import codebook, tagging
+from framing_app.services import codebook, coding_status, tagging
 from framing_app.services.annotation_export import export_annotations
 from framing_app.services.annotation_import import preview_import
 from framing_app.services.article_import import import_articles
-from framing_app.services.articles import get_article
+from framing_app.services.articles import get_article, list_articles
 from framing_app.services.project import Project
 from framing_app.services.sample_corpus import sample_folder
 
@@ -101,6 +105,61 @@ def photograph_replace_report(
     dialog.close()
 
 
+def photograph_agreement(app: QApplication, window: MainWindow, project: Project) -> None:
+    """Both coders finish both articles; the Agreement window at the paragraph unit."""
+    finished = [article.external_id for article in list_articles(project)]
+    for coder in ("alice", "bob"):
+        coding_status.set_status(project, coder, CodingStatus.DONE, finished)
+    window.show_agreement()
+    agreement = window.findChild(AgreementWindow)
+    assert agreement is not None
+    loop = QEventLoop()
+    agreement.computed.connect(lambda _report: loop.quit())
+    agreement.failed.connect(lambda _message: loop.quit())
+    agreement.compute()
+    loop.exec()
+    for size, name in (
+        ((1600, 900), "agreement-window.png"),
+        ((1024, 640), "agreement-window-1024.png"),
+    ):
+        agreement.resize(*size)
+        app.processEvents()
+        agreement.grab().save(str(OUT / name))
+    agreement.tabs.setCurrentWidget(agreement.chart)
+    agreement.resize(1600, 900)
+    app.processEvents()
+    agreement.grab().save(str(OUT / "agreement-chart.png"))
+    agreement.close()
+
+
+def photograph_review(app: QApplication, window: MainWindow) -> None:
+    """The disagreement review at the span unit, one passage accepted into the consensus."""
+    window.open_review(["alice", "bob"], "span")
+    review = window.findChild(DisagreementReview)
+    assert review is not None
+    if not review.review.loaded:  # listed in the background
+        loop = QEventLoop()
+        review.listed.connect(loop.quit)
+        loop.exec()
+    review.advance_box.setChecked(False)
+    review.index = next(
+        n for n, item in enumerate(review.items) if all(side.passages for side in item.sides)
+    )
+    review.show_current()
+    review.accept("alice")
+    for size, name in (
+        ((1600, 900), "disagreement-review.png"),
+        ((1024, 640), "disagreement-review-1024.png"),
+    ):
+        review.resize(*size)
+        app.processEvents()
+        review.show_current()  # scrolled to the unit at this width
+        app.processEvents()
+        review.grab().save(str(OUT / name))
+    window.undo_stack.undo()
+    review.close()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -147,6 +206,8 @@ def main() -> int:
         shortcuts.close()
 
         photograph_replace_report(app, window, project, folder)
+        photograph_agreement(app, window, project)
+        photograph_review(app, window)
 
         editor = CodebookEditor(project, window)
         editor.resize(780, 500)

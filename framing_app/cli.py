@@ -9,25 +9,35 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from framing_app import __version__
+from framing_app.cli_adjudicate import add_adjudication_commands
 from framing_app.cli_agreement import add_agreement_command, check_agreement_arguments
+from framing_app.cli_assign import add_assign_commands
 from framing_app.cli_commands import (
     cmd_delete_annotation,
     cmd_labels_rename,
     cmd_show,
     passage_span,
 )
+from framing_app.cli_merge import BEFORE_OPEN, add_merge_command
 from framing_app.cli_project import (
     merge_options_after_command,
     needs_existing_project,
     needs_project,
     open_project,
     options_after_command,
+)
+from framing_app.cli_questions import (
+    ANSWERS,
+    add_question_commands,
+    check_question_arguments,
+    cmd_export_answers,
 )
 from framing_app.cli_reliability import (
     add_export_reliability,
@@ -55,6 +65,7 @@ from framing_app.services.project import Project, default_project_path
 from framing_app.services.sample_corpus import sample_folder
 
 PROG = "framing-app"
+SIGPIPE_NUMBER = 13  # the exit status of a pipeline stage cut short is 128 + SIGPIPE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(project_path=args.project, db_url=args.db)
         if not needs_project(args):
             return int(args.handler(None, args))
+        if (before_open := getattr(args, BEFORE_OPEN, None)) is not None:
+            before_open(args)  # a command's check of its input, before a project is created
         with open_project(args, create=not needs_existing_project(args)) as project:
             result: int = args.handler(project, args)
             return result
@@ -94,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{PROG}: interrupted; nothing was changed by the unfinished command", file=sys.stderr
         )
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``... | head``): stop quietly, as
+        # Unix tools killed by SIGPIPE do, and keep Python's final flush of
+        # stdout from failing again (the recipe of Python's signal docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + SIGPIPE_NUMBER
 
 
 def _check_text_arguments(args: argparse.Namespace) -> None:
@@ -133,6 +152,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
         check_agreement_arguments(args)
     if args.command == "export":
         check_export_arguments(args)
+    check_question_arguments(args)
     if args.command == "show" and not args.annotations:
         for option, value in (("--coder", args.coder), ("--tsv", args.tsv)):
             if value:
@@ -255,8 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="not-started, in-progress or done; without --set, show the status",
     )
 
-    sub = command("export", cmd_export, "export annotations, or a reliability matrix, as CSV")
-    sub.add_argument("what", choices=["annotations", "reliability"])
+    sub = command(
+        "export", cmd_export, "export annotations, answers, or a reliability matrix, as CSV"
+    )
+    sub.add_argument("what", choices=["annotations", ANSWERS, "reliability"])
     sub.add_argument(
         "--out", type=Path, metavar="FILE", help="file to write (default, or -: stdout)"
     )
@@ -318,7 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_settings_command(command, after)
+    add_question_commands(command, after)
     add_agreement_command(command, after)
+    add_adjudication_commands(command, after)
+    add_merge_command(command)
+    add_assign_commands(command, after)
     return parser
 
 
@@ -432,9 +458,16 @@ def cmd_codebook(project: Project, args: argparse.Namespace) -> int:
         print(f"Wrote {count} label(s) to {args.file}.")
     else:
         report = codebook.import_codebook(project, args.file)
+        asked = report.questions_added or report.questions_updated
         print(
             f"Codebook imported from {args.file}: "
-            f"{len(report.added)} label(s) added, {len(report.updated)} updated."
+            f"{len(report.added)} label(s) added, {len(report.updated)} updated"
+            + (
+                f"; {len(report.questions_added)} question(s) added, "
+                f"{len(report.questions_updated)} updated."
+                if asked
+                else "."
+            )
         )
     return 0
 
@@ -478,6 +511,8 @@ def cmd_status(project: Project, args: argparse.Namespace) -> int:
 def cmd_export(project: Project, args: argparse.Namespace) -> int:
     if args.what == "reliability":
         return cmd_export_reliability(project, args)
+    if args.what == ANSWERS:
+        return cmd_export_answers(project, args)
     if args.out is None or str(args.out) == "-":
         if isinstance(sys.stdout, io.TextIOWrapper):
             # The CSV writer emits RFC 4180 CRLF itself; no translation on top.

@@ -31,8 +31,15 @@ if TYPE_CHECKING:
     from framing_app.services.agreement_report import AgreementReport
     from framing_app.services.project import Project
 
-UNITS = ("article", "paragraph", "sentence", "character")
+UNITS = ("article", "paragraph", "sentence", "character", "span")
 OVERLAPS = ("any", "majority")
+ARTICLE_SETS = ("sample", "done", "all")
+ARTICLES_HELP = (
+    "with --coders: which articles to compare. sample: the coders' reliability sample (drawn "
+    "by framing-app assign); done: every article; each time only the articles every coder "
+    "marked done. all: every article, done or not (the same as --all-articles). Default: "
+    "sample when the coders have one, else done"
+)
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 FORMATS = ("table", "csv", "json")
 DEFAULT_BOOTSTRAP = 1000
@@ -45,8 +52,10 @@ AGREEMENT_HELP = "inter-coder agreement per label and over all labels, or of a m
 AGREEMENT_DESCRIPTION = (
     "Inter-coder agreement. With --coders and --unit: the coders' work in the project (which "
     "must exist; it is only read), one row per label and one over all labels, '(all labels)'. "
-    "Only articles that every listed coder marked done are used unless --all-articles; the "
-    "report says how many were used and lists the others. With --matrix: a reliability matrix "
+    "By default the articles are the coders' reliability sample when they have one (see "
+    "framing-app assign), else every article; of those, only the ones that every listed coder "
+    "marked done are used (unless --articles all or --all-articles); the report says which "
+    "articles, how many were used, and lists the others. With --matrix: a reliability matrix "
     "made elsewhere (columns unit, an optional item, then one per coder; an empty cell is "
     "missing), one row per item; no project is opened. Each row: units, percent agreement "
     "(Krippendorff's 1 - D_o, nominal), Cohen's kappa with its standard error and Scott's pi "
@@ -55,7 +64,11 @@ AGREEMENT_DESCRIPTION = (
     "do not define is shown as - (null in JSON) with its reason. The table marks alpha >= .800 "
     "acceptable and >= .667 tentative (Krippendorff 2004). The bootstrap is seeded: "
     f"without --seed the seed is {DEFAULT_SEED}, so the same data always give the same "
-    "interval; the seed is printed with the report."
+    "interval; the seed is printed with the report. With --unit span each label's row has "
+    "Krippendorff's per-label unitizing alpha (alpha_u; Krippendorff 1995, 2004 section 11.6, "
+    "not the 2016 family) over all articles, and per pair of coders the exact-match and "
+    "overlap-match precision, recall and F1 of their passages; the other statistics need "
+    "units every coder coded and are null there."
 )
 
 
@@ -88,7 +101,8 @@ def add_agreement_command(
         "--unit",
         choices=UNITS,
         help="with --coders: the unit of analysis (a label is present or absent in each "
-        "article, paragraph, sentence or character)",
+        "article, paragraph, sentence or character; span: the coders' passages themselves, "
+        "compared by Krippendorff's unitizing alpha and exact/overlap precision, recall and F1)",
     )
     sub.add_argument(
         "--label",
@@ -97,10 +111,18 @@ def add_agreement_command(
         help="only this label (repeatable; with --matrix: only this item); default: all",
     )
     sub.add_argument(
+        "--question",
+        action="append",
+        metavar="NAME",
+        help="with --coders: only this article-level question (repeatable), at the article "
+        "unit whatever --unit is; without --label and --question: every label and question",
+    )
+    sub.add_argument(
         "--all-articles",
         action="store_true",
         help="with --coders: use every article, not only those every coder marked done",
     )
+    sub.add_argument("--articles", choices=ARTICLE_SETS, help=ARTICLES_HELP)
     sub.add_argument(
         "--overlap",
         choices=OVERLAPS,
@@ -109,9 +131,20 @@ def add_agreement_command(
     )
     sub.add_argument(
         "--level",
-        choices=LEVELS,
-        help="with --matrix: the level of measurement of every item (default nominal; "
-        "ordinal, interval and ratio need numbers)",
+        action="append",
+        type=_level_argument,
+        metavar="[ITEM=]LEVEL",
+        help="with --matrix: the level of measurement (nominal, ordinal, interval, ratio) of "
+        "every item, or with ITEM= of that item (repeatable; default nominal; ordinal needs "
+        "numbers or a --scale, interval and ratio numbers)",
+    )
+    sub.add_argument(
+        "--scale",
+        action="append",
+        type=_scale_argument,
+        metavar="ITEM=A,B,C",
+        help="with --matrix: the categories of ITEM in order, those nobody used included "
+        "(the ranks of ordinal alpha; Gwet's q); a value not on it is an error (repeatable)",
     )
     sub.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
@@ -134,6 +167,29 @@ def add_agreement_command(
         help=f"the bootstrap's seed (default {DEFAULT_SEED}: the same data give the same "
         "interval on every run)",
     )
+
+
+def _level_argument(value: str) -> tuple[str | None, str]:
+    """``LEVEL`` (every item) or ``ITEM=LEVEL`` (one item): (item or None, level)."""
+    item, equals, level = value.rpartition("=")
+    if level not in LEVELS:
+        raise argparse.ArgumentTypeError(
+            f"'{value}': the level is one of {', '.join(LEVELS)}, given alone or as ITEM=LEVEL"
+        )
+    if equals and not item.strip():
+        raise argparse.ArgumentTypeError(f"'{value}': name the item before '='")
+    return (item if equals else None), level
+
+
+def _scale_argument(value: str) -> tuple[str, tuple[str, ...]]:
+    """``ITEM=A,B,C``: the item and its categories in order (split at the first '=')."""
+    item, equals, categories = value.partition("=")
+    if not equals or not item.strip():
+        raise argparse.ArgumentTypeError(f"'{value}': give ITEM=A,B,C")
+    scale = tuple(category.strip() for category in categories.split(","))
+    if any(not category for category in scale):
+        raise argparse.ArgumentTypeError(f"'{value}': a category of the scale is empty")
+    return item, scale
 
 
 def _count(value: str) -> int:
@@ -159,7 +215,9 @@ def check_agreement_arguments(args: argparse.Namespace) -> None:
         for option, given in (
             ("--unit", args.unit is not None),
             ("--all-articles", args.all_articles),
+            ("--articles", getattr(args, "articles", None) is not None),
             ("--overlap", args.overlap is not None),
+            ("--question", bool(getattr(args, "question", None))),
         ):
             if given:
                 sub.error(f"argument {option}: only with --coders, not with --matrix")
@@ -170,10 +228,15 @@ def check_agreement_arguments(args: argparse.Namespace) -> None:
         sub.error("argument --unit: required with --coders")
     if args.level is not None:
         sub.error(
-            "argument --level: only with --matrix (a project's labels are present/absent variables)"
+            "argument --level: only with --matrix (a project's labels are present/absent "
+            "variables, and its questions have their own level)"
         )
+    if args.scale is not None:
+        sub.error("argument --scale: only with --matrix (a project's questions have their options)")
     if args.overlap is not None and args.unit not in ("paragraph", "sentence"):
         sub.error("argument --overlap: only with --unit paragraph or sentence")
+    if args.all_articles and getattr(args, "articles", None) not in (None, "all"):
+        sub.error("argument --articles: not allowed with --all-articles (--articles all)")
 
 
 def cmd_agreement(project: Project | None, args: argparse.Namespace) -> int:
@@ -186,9 +249,15 @@ def cmd_agreement(project: Project | None, args: argparse.Namespace) -> int:
     if matrix is not None:
         if args.out is not None and _same_file(args.out, matrix):
             raise FramingError(f"{args.out}: --out is the matrix file being read; choose another")
+        levels = args.level or []
+        every = [level for item, level in levels if item is None]
+        if len(every) > 1:
+            args.subparser.error("argument --level: give one level for every item, not several")
         report = agreement_matrix.matrix_report(
             matrix,
-            level=args.level or "nominal",
+            level=every[0] if every else "nominal",
+            item_levels={item: level for item, level in levels if item is not None},
+            scales=dict(args.scale or []),
             items=args.label,
             bootstrap=args.bootstrap,
             seed=seed,
@@ -202,9 +271,11 @@ def cmd_agreement(project: Project | None, args: argparse.Namespace) -> int:
             args.unit,
             labels=args.label,
             all_articles=args.all_articles,
+            articles=args.articles,
             overlap=args.overlap or "any",
             bootstrap=args.bootstrap,
             seed=seed,
+            questions=args.question,
         )
     _write(report, args, project)
     return 0

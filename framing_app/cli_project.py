@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from framing_app.cli_agreement import MATRIX_DEST
+from framing_app.cli_assign import COMMANDS as ASSIGN_COMMANDS
 from framing_app.cli_settings import VALUE_DEST
 from framing_app.core.errors import FramingError
 from framing_app.services.project import NoProjectError, Project
@@ -25,6 +26,10 @@ _AFTER = {"project_after": "project", "db_after": "db"}
 # project has nothing for. Others create the project they name.
 _NEVER_CREATE = frozenset(
     {"agreement", "articles", "coders", "export", "show", "delete-annotation"}
+    # Adjudication needs coders who have coded: a new project has none.
+    | {"disagreements", "adjudicate"}
+    # Assignments need the project's articles and coders.
+    | set(ASSIGN_COMMANDS)
 )
 
 
@@ -86,6 +91,11 @@ def needs_existing_project(args: argparse.Namespace) -> bool:
         return args.set is None
     if args.command == "codebook":
         return bool(args.action == "export")
+    if args.command == "question":
+        # Listing reads; deleting needs something to delete.
+        return getattr(args, "question_action", None) in ("list", "delete")
+    if args.command == "merge":
+        return bool(args.dry_run)
     if args.command == "settings":
         # Listing or showing reads; only a new value changes the project.
         return getattr(args, VALUE_DEST, None) is None

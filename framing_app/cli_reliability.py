@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shlex
 import sys
 from typing import TYPE_CHECKING
 
@@ -27,15 +28,20 @@ if TYPE_CHECKING:
 WHAT = "reliability"
 """The value of ``export``'s first argument that selects this command."""
 
-UNITS = ("article", "paragraph", "sentence", "character")
+# "span" is a choice so that it is refused with the reason (the span unit has no matrix),
+# not as an unknown word.
+UNITS = ("article", "paragraph", "sentence", "character", "span")
 OVERLAPS = ("any", "majority")
+ARTICLE_SETS = ("sample", "done", "all")
 # Options of ``export annotations`` only, and of ``export reliability`` only (dest, flag).
 ANNOTATION_OPTIONS = (("coder", "--coder"), ("excel", "--excel"))
 RELIABILITY_OPTIONS = (
     ("coders", "--coders"),
     ("unit", "--unit"),
     ("label", "--label"),
+    ("question", "--question"),
     ("all_articles", "--all-articles"),
+    ("articles", "--articles"),
     ("overlap", "--overlap"),
 )
 EXCLUDED_SHOWN = 20
@@ -48,8 +54,10 @@ DESCRIPTION = (
     "empty missing), which R's irr, the krippendorff package, ReCal and framing-app agreement "
     "--matrix read. A unit is named EXTERNAL_ID (article), EXTERNAL_ID:START-END (paragraph, "
     "sentence) or EXTERNAL_ID:OFFSET (character), offsets in characters as in the annotation "
-    "CSV. Only articles that every listed coder marked done are used, unless --all-articles; "
-    "then a coder who has not started an article has empty (missing) cells there."
+    "CSV. The articles are the coders' reliability sample when they have one (see framing-app "
+    "assign), else every article (--articles chooses); of those only the ones that every listed "
+    "coder marked done are used, unless --all-articles (--articles all); then a coder who has "
+    "not started an article has empty (missing) cells there."
 )
 
 
@@ -68,7 +76,8 @@ def add_export_reliability(export: argparse.ArgumentParser) -> None:
         "--unit",
         choices=UNITS,
         help="the unit of analysis: a label is present or absent in each article, paragraph "
-        "(separated by blank lines), sentence or character",
+        "(separated by blank lines), sentence or character (span has no matrix: see "
+        "framing-app agreement --unit span)",
     )
     group.add_argument(
         "--label",
@@ -78,9 +87,23 @@ def add_export_reliability(export: argparse.ArgumentParser) -> None:
         "codebook, archived ones too, in codebook order",
     )
     group.add_argument(
+        "--question",
+        action="append",
+        metavar="NAME",
+        help="only this article-level question (repeatable): one row per article, the answers "
+        "as cells; without --label and --question, every label and every question",
+    )
+    group.add_argument(
         "--all-articles",
         action="store_true",
         help="use every article, not only those every coder marked done",
+    )
+    group.add_argument(
+        "--articles",
+        choices=ARTICLE_SETS,
+        help="which articles: sample (the coders' reliability sample) or done (every article), "
+        "each time only those every coder marked done; all (every article, done or not; the "
+        "same as --all-articles). Default: sample when the coders have one, else done",
     )
     group.add_argument(
         "--overlap",
@@ -116,6 +139,8 @@ def check_export_arguments(args: argparse.Namespace) -> None:
         sub.error("argument --unit: required with export reliability")
     if args.overlap is not None and args.unit not in ("paragraph", "sentence"):
         sub.error("argument --overlap: only with --unit paragraph or sentence")
+    if args.all_articles and args.articles not in (None, "all"):
+        sub.error("argument --articles: not allowed with --all-articles (--articles all)")
 
 
 def cmd_export_reliability(project: Project, args: argparse.Namespace) -> int:
@@ -125,7 +150,9 @@ def cmd_export_reliability(project: Project, args: argparse.Namespace) -> int:
     check_export_arguments(args)
     options = {
         "labels": args.label,
+        "questions": args.question,
         "all_articles": args.all_articles,
+        "articles": args.articles,
         "overlap": args.overlap or "any",
     }
     if args.out is None or str(args.out) == "-":
@@ -147,10 +174,25 @@ def cmd_export_reliability(project: Project, args: argparse.Namespace) -> int:
 def summary(written: ReliabilityExport, out: str) -> list[str]:
     """What a file export prints: rows, units, articles, and the articles left out."""
     unit = written.unit.value
+    parts = []
+    if written.labels:
+        parts.append(f"{written.labels} label(s) x {written.units:,} {unit} unit(s)")
+    if written.questions:
+        parts.append(f"{written.questions} question(s) x 1 per article")
     lines = [
-        f"Wrote {written.rows:,} row(s) to {out}: {written.labels} label(s) x "
-        f"{written.units:,} {unit} unit(s) from {written.articles:,} article(s)."
+        f"Wrote {written.rows:,} row(s) to {out}: {' and '.join(parts)} "
+        f"from {written.articles:,} article(s)."
     ]
+    if written.article_set == "sample":
+        lines.append(
+            f"Articles: the coders' reliability sample, {written.articles:,} of "
+            f"{written.sample or 0:,} done by all coders (--articles done uses every article)."
+        )
+    if written.scales:
+        lines.append(
+            "Read it back with the questions' levels and scales: framing-app agreement "
+            + shlex.join(["--matrix", out, *written.read_back_options()])
+        )
     if written.excluded:
         lines.append(
             f"Left out {len(written.excluded):,} article(s) that not every coder marked done "

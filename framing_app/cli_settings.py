@@ -22,11 +22,17 @@ SETTINGS_DESCRIPTION = (
     "other coders' counts), so that coders code independently. It hides other coders in "
     "the coding window only: anyone who can read the project file, or run the other "
     "commands on it (articles, show, export), still sees every coder's work. Enforcement "
-    "on the server comes with the team server."
+    "on the server comes with the team server. show-sample: while it is on, the article list "
+    "marks the articles of the reliability sample (drawn by framing-app assign), which is "
+    "hidden from coders by default and always while blind coding is on."
 )
 BLIND_CODING_HELP = (
     "show blind coding (on or off), or turn it on or off: while on, the coding window "
     "hides other coders' annotations and counts"
+)
+SHOW_SAMPLE_HELP = (
+    "show whether coders see the reliability sample (on or off), or turn it on or off: while "
+    "on, the article list marks the articles every coder codes (never while blind coding is on)"
 )
 # The dest of a setting's value; without one the command only reads.
 VALUE_DEST = "setting_value"
@@ -41,21 +47,21 @@ def add_settings_command(
     sub.description = SETTINGS_DESCRIPTION
     sub.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
     settings = sub.add_subparsers(dest="setting", metavar="[SETTING]")
-    blind = settings.add_parser(
+    _switch(
+        settings,
+        after,
         project_settings.BLIND_CODING.name,
-        help=BLIND_CODING_HELP,
-        description=f"{BLIND_CODING_HELP[0].upper()}{BLIND_CODING_HELP[1:]}. "
+        cmd_blind_coding,
+        BLIND_CODING_HELP,
         "Hidden in the coding window only; see framing-app settings --help.",
-        parents=[after],
     )
-    blind.set_defaults(handler=cmd_blind_coding, subparser=blind)
-    blind.add_argument(
-        VALUE_DEST,
-        nargs="?",
-        type=str.lower,
-        choices=[project_settings.ON, project_settings.OFF],
-        metavar="on|off",
-        help="the new value; without it, print the current one",
+    _switch(
+        settings,
+        after,
+        project_settings.SHOW_SAMPLE.name,
+        cmd_show_sample,
+        SHOW_SAMPLE_HELP,
+        "Off by default: a coder who knows which articles are compared may code them differently.",
     )
 
 
@@ -83,3 +89,48 @@ def cmd_blind_coding(project: Project, args: argparse.Namespace) -> int:
     else:
         print("Blind coding is off: coders can compare their work with others' again.")
     return 0
+
+
+def cmd_show_sample(project: Project, args: argparse.Namespace) -> int:
+    value = getattr(args, VALUE_DEST)
+    if value is None:
+        on = project_settings.show_sample(project)
+        print(project_settings.ON if on else project_settings.OFF)
+        return 0
+    on = value == project_settings.ON
+    changes = project_settings.set_show_sample(project, on)
+    if not changes:
+        print(f"Showing the reliability sample was already {value}.")
+    elif not on:
+        print("The reliability sample is hidden from coders again.")
+    elif project_settings.blind_coding(project):
+        print(
+            "Coders will see the reliability sample marked in the article list once blind "
+            "coding is off (it is on now, and hides it)."
+        )
+    else:
+        print("Coders see the reliability sample marked in the article list.")
+    return 0
+
+
+def _switch(
+    settings: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+    name: str,
+    handler: Callable[..., int],
+    help_: str,
+    more: str,
+) -> None:
+    """The subcommand of an on/off setting: ``settings NAME [on|off]``."""
+    switch = settings.add_parser(
+        name, help=help_, description=f"{help_[0].upper()}{help_[1:]}. {more}", parents=[after]
+    )
+    switch.set_defaults(handler=handler, subparser=switch)
+    switch.add_argument(
+        VALUE_DEST,
+        nargs="?",
+        type=str.lower,
+        choices=[project_settings.ON, project_settings.OFF],
+        metavar="on|off",
+        help="the new value; without it, print the current one",
+    )

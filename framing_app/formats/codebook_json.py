@@ -1,4 +1,4 @@
-"""Codebook files: the labels of a project as a JSON document (RFC 8259).
+"""Codebook files: the labels and questions of a project as a JSON document (RFC 8259).
 
 The document::
 
@@ -9,12 +9,22 @@ The document::
         {"name": "Economic", "definition": "...", "color": "#1F77B4",
          "shortcut": "1", "archived": false},
         ...
+      ],
+      "questions": [
+        {"name": "tone", "level": "ordinal",
+         "options": ["negative", "neutral", "positive"],
+         "definition": "...", "archived": false},
+        ...
       ]
     }
 
-The list order is the codebook order. Files are UTF-8, indented, with non-ASCII
-characters written as themselves (not ``\\u`` escapes) and a trailing newline, so
-they read well in an editor and diff well in version control.
+The list order is the codebook order. ``"questions"`` (the article-level
+questions, :mod:`framing_app.core.questions`) may be absent: a file written
+before questions existed reads as a codebook without questions.
+
+Files are UTF-8, indented, with non-ASCII characters written as themselves
+(not ``\\u`` escapes) and a trailing newline, so they read well in an editor
+and diff well in version control.
 """
 
 from __future__ import annotations
@@ -22,15 +32,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.names import InvalidNameError, clean_name, name_key
+from framing_app.core.questions import InvalidQuestionError, QuestionSpec, checked_question
 from framing_app.core.records import LabelSpec
 from framing_app.core.text import lone_surrogate
 
-__all__ = ["CODEBOOK_FORMAT", "CODEBOOK_VERSION", "read_codebook", "write_codebook"]
+__all__ = [
+    "CODEBOOK_FORMAT",
+    "CODEBOOK_VERSION",
+    "Codebook",
+    "read_codebook",
+    "read_codebook_file",
+    "write_codebook",
+]
 
 CODEBOOK_FORMAT = "framing-app codebook"
 """Value of the document's ``"format"`` key."""
@@ -135,7 +154,73 @@ def _entry(label: LabelSpec) -> dict[str, object]:
     }
 
 
-def write_codebook(labels: Sequence[LabelSpec], out: TextIO) -> None:
+def _question(where: str, entry: object) -> QuestionSpec:
+    """Check one ``questions`` entry (the rules of :mod:`framing_app.core.questions`).
+
+    Options are strings, or numbers for an interval or ratio question.
+    Unknown keys are ignored.
+    """
+    if not isinstance(entry, dict):
+        raise _Invalid(f"{where}: expected an object with a name")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _Invalid(f"{where}: has no name (a non-empty string)")
+    level = entry.get("level", "nominal")
+    if not isinstance(level, str):
+        raise _Invalid(f"{where}: level must be a string, not {level!r}")
+    options = entry.get("options", [])
+    if not isinstance(options, list):
+        raise _Invalid(f"{where}: options must be a list")
+    texts: list[str] = []
+    for option in options:
+        if isinstance(option, bool) or not isinstance(option, str | int | float):
+            raise _Invalid(f"{where}: option {option!r} is not a string or a number")
+        text = str(option)
+        if lone_surrogate(text) is not None:
+            raise _Invalid(f"{where}: an option holds an unpaired surrogate, which is not text")
+        texts.append(text)
+    definition = entry.get("definition", "")
+    if not isinstance(definition, str) or lone_surrogate(definition) is not None:
+        raise _Invalid(f"{where}: definition must be text (a string)")
+    archived = entry.get("archived", False)
+    if not isinstance(archived, bool):
+        raise _Invalid(f"{where}: archived must be true or false, not {archived!r}")
+    try:
+        return checked_question(name, level, texts, definition, archived)
+    except InvalidQuestionError as exc:
+        raise _Invalid(f"{where}: {exc}") from None
+
+
+def _questions(entries: Sequence[object]) -> list[QuestionSpec]:
+    """Check every question and that their names are unique (ignoring case)."""
+    questions: list[QuestionSpec] = []
+    names: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"question {number}"
+        question = _question(where, entry)
+        key = name_key(question.name)
+        if key in names:
+            raise _Invalid(
+                f"{where}: name {question.name!r} is already used by question {names[key]}"
+            )
+        names[key] = number
+        questions.append(question)
+    return questions
+
+
+def _question_entry(question: QuestionSpec) -> dict[str, object]:
+    return {
+        "name": question.name,
+        "level": question.level,
+        "options": list(question.options),
+        "definition": question.definition,
+        "archived": question.archived,
+    }
+
+
+def write_codebook(
+    labels: Sequence[LabelSpec], out: TextIO, questions: Sequence[QuestionSpec] = ()
+) -> None:
     """Write ``labels`` (in codebook order) as a codebook JSON document to ``out``.
 
     Promises: the output is JSON (RFC 8259) with ``ensure_ascii=False``, 2-space
@@ -149,13 +234,16 @@ def write_codebook(labels: Sequence[LabelSpec], out: TextIO) -> None:
     """
     try:
         checked = _labels([_entry(label) for label in labels])
+        asked = _questions([_question_entry(question) for question in questions])
     except _Invalid as exc:
         raise ValueError(f"cannot write codebook: {exc}") from None
-    document = {
+    document: dict[str, object] = {
         "format": CODEBOOK_FORMAT,
         "version": CODEBOOK_VERSION,
         "labels": [_entry(label) for label in checked],
     }
+    if asked:
+        document["questions"] = [_question_entry(question) for question in asked]
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -180,6 +268,36 @@ def _parse(path: Path) -> object:
         ) from None
 
 
+@dataclass(frozen=True)
+class Codebook:
+    """A codebook file's labels and questions, each in codebook order."""
+
+    labels: list[LabelSpec]
+    questions: list[QuestionSpec]
+
+
+def read_codebook_file(path: Path) -> Codebook:
+    """Read a codebook JSON document: its labels (see :func:`read_codebook`) and questions.
+
+    ``"questions"``, when present, is a list; each question is an object
+    with a non-empty string ``name`` (unique among the questions, ignoring
+    case), ``level`` (nominal, ordinal, interval or ratio; default nominal),
+    ``options`` (a list of strings, or numbers for interval and ratio;
+    default none), ``definition`` and ``archived``, checked by
+    :func:`framing_app.core.questions.checked_question`. All or nothing:
+    one bad question raises :class:`InputFileError` naming the file and the
+    question's 1-based position ("question 2: ..."), as for labels.
+    """
+    labels, document = _read(path)
+    entries = document.get("questions", [])
+    if not isinstance(entries, list):
+        raise InputFileError(path, '"questions" must be a list of questions')
+    try:
+        return Codebook(labels, _questions(entries))
+    except _Invalid as exc:
+        raise InputFileError(path, str(exc)) from None
+
+
 def read_codebook(path: Path) -> list[LabelSpec]:
     """Read a codebook JSON document; return its labels in codebook order.
 
@@ -197,6 +315,10 @@ def read_codebook(path: Path) -> list[LabelSpec]:
     Raises :class:`InputFileError` naming the problem and, for a label, its 1-based
     position ("label 3: ...").
     """
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[list[LabelSpec], dict[str, object]]:
     document = _parse(path)
     if not isinstance(document, dict):
         raise InputFileError(path, "not a codebook: expected a JSON object at the top")
@@ -215,6 +337,6 @@ def read_codebook(path: Path) -> list[LabelSpec]:
     if not isinstance(entries, list):
         raise InputFileError(path, '"labels" must be a list of labels')
     try:
-        return _labels(entries)
+        return _labels(entries), document
     except _Invalid as exc:
         raise InputFileError(path, str(exc)) from None

@@ -38,8 +38,8 @@ from framing_app.gui.article_list_model import (
     TITLE,
     ArticleListModel,
 )
-from framing_app.services import article_browser
-from framing_app.services.article_browser import ArticleQuery, ArticleSort, StatusFilter
+from framing_app.services import article_browser, assignments, project_settings
+from framing_app.services.article_browser import ArticleQuery, ArticleSort, Scope, StatusFilter
 from framing_app.services.project import Project
 
 # Long enough to let a word be typed without a query per key, short enough
@@ -57,6 +57,12 @@ STATUS_CHOICES = (
     ("Done", StatusFilter.DONE),
     ("Unfinished", StatusFilter.UNFINISHED),
 )
+SCOPE_CHOICES = (
+    ("My articles", Scope.MINE),
+    ("Mine first", Scope.MINE_FIRST),
+    ("All articles", Scope.ALL),
+)
+SCOPE_TIP = "The articles assigned to you, every article with yours first, or every article"
 SORT_CHOICES = (
     ("Import order", ArticleSort.IMPORT),
     ("Title", ArticleSort.TITLE),
@@ -87,6 +93,8 @@ class ArticleListPane(QWidget):
         self._quiet = False  # a refresh is moving rows: the current row is not chosen
         self._progress_pending = False  # a progress signal is on its way
         self._pending: set[int] = set()  # articles whose rows wait to be re-read
+        self._has_assignments = False  # the coder has articles assigned: the scope box shows
+        self._scope_chosen = False  # the coder picked a scope since the coder was set
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter title and text…")
@@ -94,6 +102,9 @@ class ArticleListPane(QWidget):
         self.filter_edit.setToolTip(
             "Show only articles whose title or text contains these characters (Ctrl+F)"
         )
+        self.scope_box = _combo(SCOPE_CHOICES, SCOPE_TIP)
+        self.scope_box.setCurrentIndex(len(SCOPE_CHOICES) - 1)  # every article
+        self.scope_box.setVisible(False)  # until the coder has assignments
         self.status_box = _combo(STATUS_CHOICES, "Show the articles with this status for you")
         self.sort_box = _combo(SORT_CHOICES, "Order of the list")
         self.model = ArticleListModel(project, self)
@@ -110,10 +121,33 @@ class ArticleListPane(QWidget):
 
     # -- public API -----------------------------------------------------------
     def set_coder(self, name: str | None) -> None:
-        """List statuses and annotation counts of coder *name* (None: nobody's)."""
+        """List statuses and annotation counts of coder *name* (None: nobody's).
+
+        A coder with assignments sees "My articles" first; the reliability
+        sample is marked if the project shows it (never while blind).
+        """
         self._coder = name
+        self._scope_chosen = False
+        self._read_assignments(fresh=True)
+        self.model.set_show_sample(project_settings.sample_marks_visible(self._project))
         self._apply_query(reload=True)
         self.progress_changed.emit(self.progress_text())
+
+    def _read_assignments(self, *, fresh: bool = False) -> None:
+        """Show the scope box if the coder has assignments; default to "My articles" then.
+
+        The default is set for a new coder (*fresh*), and when the coder's
+        first assignments arrive or the last go, unless the coder has picked
+        a scope since.
+        """
+        had = self._has_assignments
+        self._has_assignments = assignments.has_assignments(self._project, self._coder)
+        if fresh or (not self._scope_chosen and had != self._has_assignments):
+            wanted = Scope.MINE if self._has_assignments else Scope.ALL
+            self.scope_box.blockSignals(True)
+            self.scope_box.setCurrentIndex(self.scope_box.findData(wanted))
+            self.scope_box.blockSignals(False)
+        self.scope_box.setVisible(self._has_assignments or self._scope() is not Scope.ALL)
 
     def follow_changes(self, changes: Changes, _initiator: object = None) -> None:
         """Redraw what *changes* concerns (connected to ``Operations.changed``).
@@ -124,7 +158,14 @@ class ArticleListPane(QWidget):
         that the reader paints a new tag first; changes arriving in the same
         turn are re-read together.
         """
-        if changes.everything or changes.article_set:
+        if changes.everything or changes.settings:
+            self.model.set_show_sample(project_settings.sample_marks_visible(self._project))
+        if changes.everything or changes.assignments:
+            self._read_assignments()
+            if self._query() != self.model.query():  # "My articles" became the default
+                self._apply_query()
+                return
+        if changes.everything or changes.article_set or changes.assignments:
             self._pending.clear()
             self.refresh(everything=True)
         elif changes.articles:
@@ -220,6 +261,9 @@ class ArticleListPane(QWidget):
             if self._coder is None
             else f"{done:,} of {total:,} done"
         )
+        if self._has_assignments:
+            mine_done, mine = article_browser.assigned_progress(self._project, self._coder)
+            progress = f"{mine_done:,} of {mine:,} assigned done · {progress}"
         if not self._filtered():
             return progress
         matches = self.model.total()
@@ -283,10 +327,17 @@ class ArticleListPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.filter_edit)
+        # The scope box beside the filter, which gives way: the list's controls
+        # would otherwise make the window wider than a 1024-pixel screen.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.scope_box)
+        layout.addLayout(top)
         layout.addLayout(controls)
         layout.addWidget(self.view, 1)
-        QWidget.setTabOrder(self.filter_edit, self.status_box)
+        QWidget.setTabOrder(self.filter_edit, self.scope_box)
+        QWidget.setTabOrder(self.scope_box, self.status_box)
         QWidget.setTabOrder(self.status_box, self.sort_box)
         QWidget.setTabOrder(self.sort_box, self.view)
 
@@ -294,6 +345,7 @@ class ArticleListPane(QWidget):
         self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
         self.filter_edit.returnPressed.connect(self._filter_now)
         self._filter_timer.timeout.connect(self._apply_query)
+        self.scope_box.currentIndexChanged.connect(lambda _i: self._scope_picked())
         self.status_box.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.sort_box.currentIndexChanged.connect(lambda _i: self._apply_query())
         selection = self.view.selectionModel()
@@ -311,7 +363,15 @@ class ArticleListPane(QWidget):
             text=self.filter_edit.text(),
             status=StatusFilter(self.status_box.currentData()),
             sort=ArticleSort(self.sort_box.currentData()),
+            scope=self._scope(),
         )
+
+    def _scope(self) -> Scope:
+        return Scope(self.scope_box.currentData())
+
+    def _scope_picked(self) -> None:
+        self._scope_chosen = True
+        self._apply_query()
 
     def _filter_now(self) -> None:
         """Enter in the filter: apply it without waiting, and go to the list."""
@@ -464,11 +524,13 @@ class ArticleListPane(QWidget):
         return bool(query.text.strip()) or query.status is not StatusFilter.ALL
 
     def _update_placeholder(self) -> None:
-        self.view.set_placeholder(
-            "No articles match."
-            if self._filtered()
-            else "No articles yet: import some from the File menu."
-        )
+        if self._filtered():
+            text = "No articles match."
+        elif self._scope() is Scope.MINE:
+            text = "No articles are assigned to you. Choose All articles to see every one."
+        else:
+            text = "No articles yet: import some from the File menu."
+        self.view.set_placeholder(text)
 
 
 class StatusDelegate(QStyledItemDelegate):

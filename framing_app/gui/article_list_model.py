@@ -19,13 +19,15 @@ from PySide6.QtCore import (
     QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
 
 from framing_app.core.records import CodingStatus
 from framing_app.services.article_browser import (
     ArticleQuery,
     ArticleRow,
     ArticleSort,
+    Scope,
     article_rows,
     count_articles,
     row_index,
@@ -64,6 +66,14 @@ STATUS_FILL = {
     CodingStatus.DONE: 1.0,
 }
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+IN_SAMPLE_ROLE = Qt.ItemDataRole.UserRole + 2  # True when the mark is shown
+# The reliability sample's mark: two overlapping rings, the overlap every coder codes.
+SAMPLE_COLOR = "#0072b2"  # Okabe & Ito blue: apart from the status dots' grey, amber, green
+SAMPLE_TIP = (
+    "Reliability sample: every coder in the sample codes this article on their own, "
+    "and their agreement is measured on it"
+)
+NOT_ASSIGNED_TIP = "Not assigned to you"
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invalid index: the table's parent, never changed
@@ -81,6 +91,8 @@ class ArticleListModel(QAbstractTableModel):
         self._complete = False  # the last read returned less than it asked for
         self._total: int | None = None  # how many the query lists; None: not counted yet
         self._dots: dict[CodingStatus, QIcon] = {}
+        self._show_sample = False
+        self._sample_mark: QIcon | None = None
 
     # -- the query ----------------------------------------------------------
     def query(self) -> ArticleQuery:
@@ -192,6 +204,14 @@ class ArticleListModel(QAbstractTableModel):
             )
         return self._total
 
+    def set_show_sample(self, on: bool) -> None:
+        """Mark the reliability sample's rows (the lead allows it and blind coding is off)."""
+        if on == self._show_sample:
+            return
+        self._show_sample = on
+        if self._rows:
+            self.dataChanged.emit(self.index(0, TITLE), self.index(len(self._rows) - 1, TITLE))
+
     # -- rows and ids -------------------------------------------------------
     def article_id(self, row: int) -> int:
         """The id of the article in loaded row *row* (IndexError outside them)."""
@@ -260,9 +280,22 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(row, column, self._query.coder)
+            tip = _tooltip(row, column, self._query.coder)
+            if column == TITLE:
+                if self._show_sample and row.in_sample:
+                    tip = f"{tip}\n{SAMPLE_TIP}"
+                elif self._set_apart(row):
+                    tip = f"{tip}\n{NOT_ASSIGNED_TIP}"
+            return tip
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return self._dot(row.status)
+        if role == Qt.ItemDataRole.DecorationRole and column == TITLE:
+            return self._mark() if self._show_sample and row.in_sample else None
+        if role == Qt.ItemDataRole.ForegroundRole and self._set_apart(row):
+            # "Mine first": the articles after the coder's own are greyed.
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        if role == IN_SAMPLE_ROLE:
+            return self._show_sample and row.in_sample
         if role == Qt.ItemDataRole.TextAlignmentRole and column == ANNOTATIONS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ARTICLE_ID_ROLE:
@@ -290,6 +323,14 @@ class ArticleListModel(QAbstractTableModel):
         self._rows.extend(rows)
         self._row_of_id.update((r.id, first + i) for i, r in enumerate(rows))
         self.endInsertRows()
+
+    def _set_apart(self, row: ArticleRow) -> bool:
+        return self._query.scope is Scope.MINE_FIRST and not row.assigned
+
+    def _mark(self) -> QIcon:
+        if self._sample_mark is None:
+            self._sample_mark = sample_mark(SAMPLE_COLOR)
+        return self._sample_mark
 
     def _dot(self, status: CodingStatus) -> QIcon:
         icon = self._dots.get(status)
@@ -323,6 +364,38 @@ def status_dot(color: str, fill: float = 1.0, size: int = 12) -> QIcon:
         painter.drawEllipse(circle)
         painter.end()
         icon.addPixmap(pixmap)
+    return icon
+
+
+def sample_mark(color: str, size: int = 12) -> QIcon:
+    """Two overlapping rings of *color*, their overlap filled: the articles every coder codes.
+
+    A shape, not a colour, says it (like the status dots), sharp at 1x and 2x;
+    white on a selected row, where the selection's colour would swallow it.
+    """
+    icon = QIcon()
+    for mode, ink in ((QIcon.Mode.Normal, color), (QIcon.Mode.Selected, "#ffffff")):
+        for scale in (1, 2):
+            pixmap = QPixmap(size * scale, size * scale)
+            pixmap.setDevicePixelRatio(scale)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            diameter = size * 0.54
+            top = (size - diameter) / 2
+            left = QRectF(0.6, top, diameter, diameter)
+            right = QRectF(size - 0.6 - diameter, top, diameter, diameter)
+            # The lens where the rings overlap, filled; then both rings.
+            first, second = QPainterPath(), QPainterPath()
+            first.addEllipse(left)
+            second.addEllipse(right)
+            painter.fillPath(first.intersected(second), QColor(ink))
+            painter.setPen(QPen(QColor(ink), 1.1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(left)
+            painter.drawEllipse(right)
+            painter.end()
+            icon.addPixmap(pixmap, mode)
     return icon
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from framing_app.core.text import excerpt
 from framing_app.gui.memo_edit import MemoEdit
+from framing_app.gui.question_panel import QuestionsBox
 from framing_app.gui.swatches import swatch
 from framing_app.services.codebook import LabelInfo
 from framing_app.services.tagging import AnnotationInfo
@@ -162,6 +163,9 @@ class CodingPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.codebook_box)
         layout.addWidget(self.annotations_box, 1)
+        # The article-level questions, answered before marking the article done.
+        self.questions_box = QuestionsBox()
+        layout.addWidget(self.questions_box)
         layout.addWidget(self.mark_done_button)
         self._update_edit_controls()
 

@@ -26,13 +26,21 @@ from framing_app.gui.find_bar import FindBar
 from framing_app.gui.operations import Operations
 from framing_app.gui.reader import Highlight, ReaderPane
 from framing_app.gui.undo_commands import (
+    AnswerCommand,
     DeleteCommand,
     EditCommand,
     TagCommand,
     push_done,
     state_of,
 )
-from framing_app.services import article_browser, article_removal, articles, coding_status, tagging
+from framing_app.services import (
+    answers,
+    article_browser,
+    article_removal,
+    articles,
+    coding_status,
+    tagging,
+)
 from framing_app.services.project import Project
 from framing_app.services.tagging import AnnotationInfo
 
@@ -90,6 +98,7 @@ class CodingWindow(QMainWindow):
         self.reader.show_article(article.title, meta, article.text)
         self.find_bar.article_changed()
         self.refresh_annotations()
+        self.refresh_answers()
 
     def refresh_annotations(self, select: int | None = None) -> None:
         """Re-read this article's annotations and show them (after any change)."""
@@ -160,8 +169,9 @@ class CodingWindow(QMainWindow):
         A tag this window has painted already (*initiator* is the reader) is
         not re-read; an undo or redo step brings its article into view.
         """
-        if isinstance(initiator, QUndoCommand) and len(changes.coded) == 1:
-            (article_id,) = changes.coded
+        stepped = changes.coded or changes.answered
+        if isinstance(initiator, QUndoCommand) and len(stepped) == 1:
+            (article_id,) = stepped
             if article_id != self.article_id:
                 self.article_list.select_article(article_id)
                 if article_id != self.article_id:
@@ -171,6 +181,8 @@ class CodingWindow(QMainWindow):
         ):
             one = next(iter(changes.annotations)) if len(changes.annotations) == 1 else None
             self.refresh_annotations(select=one)
+        if changes.touches_answers(self.article_id):
+            self.refresh_answers()
 
     # -- coding actions -----------------------------------------------------
     def _label_id(self, label: int | str, title: str) -> int | None:
@@ -242,6 +254,60 @@ class CodingWindow(QMainWindow):
         self.reader.view.add_highlight(self._highlight(info))
         self.reader.view.select_annotation(info.id, scroll=False)
         QTimer.singleShot(0, lambda: self._fill_panel(info.id))
+
+    # -- article-level questions ---------------------------------------------
+    def refresh_answers(self) -> None:
+        """Show this coder's answers about the shown article (only theirs: blind-safe)."""
+        box = self.panel.questions_box
+        box.setEnabled(self.article_id is not None)
+        if self.article_id is None:
+            box.set_answers({})
+            return
+        try:
+            box.set_answers(answers.article_answers(self.project, self.article_id, self.coder))
+        except FramingError:  # the article was deleted meanwhile; the list follows
+            box.set_answers({})
+
+    def answer_question(self, question_id: int, value: str) -> None:
+        """Set (or, with "", clear) this coder's answer as one committed, undoable step."""
+        if self.article_id is None:
+            return
+        article_id, coder = self.article_id, self.coder
+        box = self.panel.questions_box
+        change = self.ops.run(
+            "Answer",
+            lambda: (
+                answers.set_answer(
+                    self.project, coder=coder, article=article_id, question=question_id, value=value
+                )
+                if value
+                else answers.clear_answer(
+                    self.project, coder=coder, article=article_id, question=question_id
+                )
+            ),
+            initiator=box,
+        )
+        if change is None:
+            self.refresh_answers()  # refused: the stored answer again
+            return
+        if not change.changed:
+            return
+        text = (
+            f"Answer “{change.question}”: {change.value}"
+            if change.value is not None
+            else f"Clear the answer to “{change.question}”"
+        )
+        push_done(self.undo_stack, AnswerCommand(text, self.project, self.ops, change))
+
+    def focus_questions(self) -> None:
+        """Put the keyboard focus on the first question (Coding ▸ Answer questions)."""
+        if not self.panel.questions_box.focus_first():
+            message = (
+                "The codebook has no questions (framing-app question add)."
+                if not self.panel.questions_box.editors
+                else "Open an article first."
+            )
+            self.statusBar().showMessage(message, 4000)
 
     def _current(self, annotation_id: int) -> tagging.AnnotationState | None:
         try:
@@ -369,6 +435,7 @@ class CodingWindow(QMainWindow):
         self._annotations = []
         if target is None or not self.article_list.select_article(target):
             self.panel.set_annotations([], self._label_colors)
+            self.refresh_answers()
             _done, total = article_browser.progress(self.project, None)
             self.reader.clear(NO_ARTICLES_TEXT if total == 0 else "No article selected.")
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from framing_app import __version__
+from framing_app.gui.review_keys import review_shortcut_rows
 
 GUIDE = """\
 <h3>Coding an article</h3>
@@ -40,10 +41,18 @@ are done with one: it is marked done and the next unfinished one opens).</li>
 The passage is stored at once: there is no Save.</li>
 <li>Select an annotation in the list on the right to change its label, its span or
 its memo, or to delete it. <b>Ctrl+Z</b> undoes any step.</li>
+<li>Answer the article's questions under Questions on the right: <b>Ctrl+Shift+A</b>
+goes to the first, <b>Tab</b> to the next; a click, <b>Space</b> or the arrow keys
+choose, and each answer is stored at once (and undone with <b>Ctrl+Z</b>).</li>
 </ol>
 <p>Each coder codes on their own; File ▸ Export annotations writes a CSV for R,
 SPSS or pandas, and File ▸ Import another coder's annotations merges a colleague's.
 The codebook (Codebook ▸ Edit codebook) holds the labels, their keys and definitions.</p>
+<p>Coding ▸ Agreement (<b>Ctrl+Shift+G</b>) compares two or more coders on the articles
+they all marked done (their reliability sample, if they have one): percent agreement,
+kappa, Krippendorff's alpha with its interval and Gwet's AC1 per label, at the unit you
+choose, with a chart and a per-article view; the table exports as CSV, the chart as PNG
+or SVG.</p>
 """
 
 
@@ -64,7 +73,8 @@ def _actions(menu: QMenu | QMenuBar, path: str = "") -> Iterable[tuple[str, QAct
 def shortcut_rows(
     menu_bar: QMenuBar, label_keys: Iterable[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """(keys, what they do) for every menu action with a shortcut, then each label's key.
+    """(keys, what they do) for every menu action with a shortcut, each label's key, then
+    the keys of the disagreement review window (from its own key table).
 
     *label_keys* are (key, label name) pairs from the codebook.
     """
@@ -74,6 +84,7 @@ def shortcut_rows(
         if (keys := action.shortcuts())
     ]
     rows += [(key, f"Tag the selection as “{name}”") for key, name in label_keys]
+    rows += review_shortcut_rows()
     return rows
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -34,11 +34,13 @@ from framing_app.gui.file_jobs import (
 from framing_app.gui.find_bar import FindBar
 from framing_app.gui.help_dialogs import GuideDialog, ShortcutsDialog, shortcut_rows, show_about
 from framing_app.gui.operations import OUTSIDE, Operations
+from framing_app.gui.project_merge_dialog import choose_and_merge
 from framing_app.gui.reader import Highlight, ReaderPane
 from framing_app.services import (
     codebook,
     coders,
     project_settings,
+    questions,
 )
 from framing_app.services.project import Project
 from framing_app.services.sample_corpus import sample_folder
@@ -148,6 +150,9 @@ class MainWindow(CodingWindow):
         )
         self._action(file_menu, "Export annotations for E&xcel…", lambda: self.export(excel=True))
         self._action(file_menu, "Import &another coder's annotations…", self.import_annotations)
+        self._action(
+            file_menu, "&Merge project…", lambda: choose_and_merge(self, self.ops, self.project)
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -204,6 +209,7 @@ class MainWindow(CodingWindow):
             QKeySequence.StandardKey.FindPrevious,
         )
         self._action(coding_menu, "Filter &articles…", self.article_list.focus_filter, "Ctrl+L")
+        self._action(coding_menu, "Answer &questions", self.focus_questions, "Ctrl+Shift+A")
         # Escape in the filter clears it (and so shows every article again).
         clear_filter = QShortcut(
             QKeySequence(Qt.Key.Key_Escape),
@@ -211,6 +217,11 @@ class MainWindow(CodingWindow):
             self.article_list.filter_edit.clear,
         )
         clear_filter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        coding_menu.addSeparator()
+        self._action(coding_menu, "A&greement…", self.show_agreement, "Ctrl+Shift+G")
+        self._action(
+            coding_menu, "&Review disagreements…", lambda: self.open_review(), "Ctrl+Shift+R"
+        )
 
         article_menu = bar.addMenu("&Article")
         self.delete_article_action = self._action(
@@ -234,6 +245,13 @@ class MainWindow(CodingWindow):
         )
         self.blind_action.triggered.connect(self._set_blind_coding)
         codebook_menu.addAction(self.blind_action)
+        self.show_sample_action = QAction("Show the reliability &sample", self, checkable=True)
+        self.show_sample_action.setToolTip(
+            "For the whole project: mark the articles of the reliability sample in the "
+            "article list (never while blind coding is on)"
+        )
+        self.show_sample_action.triggered.connect(self._set_show_sample)
+        codebook_menu.addAction(self.show_sample_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -280,6 +298,7 @@ class MainWindow(CodingWindow):
         self.panel.span_to_selection_requested.connect(self.span_to_selection)
         self.panel.delete_requested.connect(self.delete_annotation)
         self.panel.mark_done_requested.connect(self.mark_done_and_next)
+        self.panel.questions_box.answer_requested.connect(self.answer_question)
         self.reader.view.annotation_clicked.connect(self._annotation_clicked)
 
     # -- settings -----------------------------------------------------------
@@ -317,11 +336,13 @@ class MainWindow(CodingWindow):
     def check_outside_changes(self) -> None:
         """Show what another program changed in the project: lists, codebook, annotations.
 
-        Deferred while the coder is typing a memo, which a reload would reset.
+        Deferred while the coder is typing a memo or a number, which a reload would reset.
         """
         if self.project.changed_elsewhere():
             self._outside_change_waiting = True
         if not self._outside_change_waiting or self.panel.memo_edit.hasFocus():
+            return
+        if self.panel.questions_box.editing():
             return
         self._outside_change_waiting = False
         self.ops.announce(Changes.all(), OUTSIDE)
@@ -380,6 +401,7 @@ class MainWindow(CodingWindow):
         self.article_list.set_coder(self.coder)
         self._update_title()
         self.refresh_annotations()
+        self.refresh_answers()
 
     def _set_blind_coding(self, on: bool) -> None:
         if (
@@ -390,10 +412,19 @@ class MainWindow(CodingWindow):
         ):
             self.blind_action.setChecked(self._blind)
 
+    def _set_show_sample(self, on: bool) -> None:
+        changes = self.ops.run(
+            "Reliability sample", lambda: project_settings.set_show_sample(self.project, on)
+        )
+        if changes is None:
+            self.show_sample_action.setChecked(not on)
+
     def _apply_blind_coding(self) -> None:
         """Show or hide other coders' work as the project's blind-coding switch says."""
         self._blind = project_settings.blind_coding(self.project)
         self.blind_action.setChecked(self._blind)
+        # The list marks the sample itself (ArticleListPane); the menu shows the switch.
+        self.show_sample_action.setChecked(project_settings.show_sample(self.project))
         self.compare_box.setEnabled(not self._blind)
         if self._blind:
             self.compare_coder = None
@@ -422,6 +453,7 @@ class MainWindow(CodingWindow):
         self._label_names = {label.id: label.name for label in labels}
         self._highlights = {}  # colours may have changed
         self.panel.set_labels(labels)
+        self.panel.questions_box.set_questions(questions.list_questions(self.project))
         for shortcut in self._label_shortcuts:
             shortcut.setEnabled(False)
             shortcut.deleteLater()
@@ -468,6 +500,32 @@ class MainWindow(CodingWindow):
 
     def _set_snapping(self, on: bool) -> None:
         self.reader.view.snap_words = on
+
+    def show_agreement(self) -> None:
+        """Open (or bring forward) the non-modal Agreement window; it follows ``ops.changed``."""
+        # Imported on first use: the statistics load numpy, which start-up need not wait for.
+        from framing_app.gui.agreement_window import AgreementWindow
+        from framing_app.gui.review_opening import connect_agreement
+
+        window = self.findChild(AgreementWindow)
+        if window is None:
+            window = AgreementWindow(self.project, self, self.ops)
+            connect_agreement(window, self.open_review)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def open_review(
+        self,
+        coders: Sequence[str] | None = None,
+        unit: str = "paragraph",
+        label: str | None = None,
+        **options: object,
+    ) -> None:
+        """Coding ▸ Review disagreements…: the non-modal review window (on these coders)."""
+        from framing_app.gui.review_opening import open_review
+
+        open_review(self, self.project, self.ops, self.undo_stack, coders, unit, label, **options)
 
     def show_shortcuts(self) -> None:
         """Every shortcut the window has now: its actions', then the codebook's label keys."""

@@ -26,7 +26,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from framing_app.core.changes import Changes
 from framing_app.core.errors import FramingError
 from framing_app.gui.operations import Operations
-from framing_app.services import label_states, tagging
+from framing_app.services import answers, label_states, tagging
+from framing_app.services.answers import AnswerChange
 from framing_app.services.label_states import LabelOrder, LabelState, RemovedLabel
 from framing_app.services.project import Project
 from framing_app.services.tagging import AnnotationInfo, AnnotationState
@@ -208,6 +209,25 @@ class RemoveLabelCommand(Step):
 
     def undo_it(self) -> Changes:
         return label_states.restore_removed_label(self.project, self.removed).changes
+
+
+class AnswerCommand(Step):
+    """Answering, changing or clearing an article-level answer: the slot goes from before to after.
+
+    Undo puts the answer back exactly (same id, value and times), redo the
+    same; either is refused when the coder's answer was changed meanwhile
+    (:func:`~framing_app.services.answers.apply_answer_change`).
+    """
+
+    def __init__(self, text: str, project: Project, ops: Operations, change: AnswerChange) -> None:
+        super().__init__(text, project, ops)
+        self.change = change
+
+    def do(self) -> Changes:
+        return answers.apply_answer_change(self.project, self.change).changes
+
+    def undo_it(self) -> Changes:
+        return answers.apply_answer_change(self.project, self.change.reversed()).changes
 
 
 def push_done(stack: QUndoStack, command: QUndoCommand) -> None:

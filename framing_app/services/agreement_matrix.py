@@ -16,7 +16,16 @@ reliability data:
   gives back the project's numbers;
 * any other item is a set of category names, which only the nominal level
   can measure: at another level it is refused, naming the file, the item,
-  the unit and the value.
+  the unit and the value;
+* unless the item's *scale* is given (``--scale ITEM=a,b,c``): then its
+  categories are exactly those, in that order (the ranks of ordinal alpha),
+  categories nobody used included (Gwet's q), and a cell outside them is
+  refused. That is how an article-level question exported by ``export
+  reliability`` reads back to the project's numbers: the file holds the
+  answers, the scale says their order and the options nobody chose.
+
+Each item is measured at the one *level* asked for, or at its own when
+*item_levels* names it (``--level tone=ordinal``).
 
 The row's kind is :data:`~framing_app.services.agreement_report.MATRIX_KIND`
 (a file does not say whether an item is a label or a question), the
@@ -26,8 +35,9 @@ report's unit and articles are ``None`` and its matrix is the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -56,6 +66,8 @@ def matrix_report(
     path: Path,
     *,
     level: Level | str = Level.NOMINAL,
+    item_levels: Mapping[str, Level | str] | None = None,
+    scales: Mapping[str, Sequence[str]] | None = None,
     items: Sequence[str] | None = None,
     bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
@@ -73,12 +85,17 @@ def matrix_report(
     """
     path = Path(path)
     matrix = read_matrix(path)
+    # Levels and scales may name items that --label leaves out, not items the file lacks.
+    item_levels = {find_item(path, matrix, n).item: v for n, v in (item_levels or {}).items()}
+    scales = {find_item(path, matrix, n).item: v for n, v in (scales or {}).items()}
     if items is not None:
         matrix = select_items(path, matrix, items)
     return report_from_matrix(
         path,
         matrix,
         level=level,
+        item_levels=item_levels,
+        scales=scales,
         bootstrap=bootstrap,
         seed=seed,
         progress=progress,
@@ -91,6 +108,8 @@ def report_from_matrix(
     matrix: Sequence[MatrixItem],
     *,
     level: Level | str = Level.NOMINAL,
+    item_levels: Mapping[str, Level | str] | None = None,
+    scales: Mapping[str, Sequence[str]] | None = None,
     bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     progress: ProgressCallback | None = None,
@@ -107,15 +126,21 @@ def report_from_matrix(
     wanted = Level(level)
     if not matrix:
         raise InputFileError(path, "the matrix has no items")
+    # Named as the items are (any case); a name no item has is ignored here:
+    # matrix_report has checked the names against the whole file.
+    levels = {name_key(name): Level(value) for name, value in (item_levels or {}).items()}
+    scale_of = {name_key(name): tuple(scale) for name, scale in (scales or {}).items()}
     coders = matrix[0].coders
     rows = []
     for done, item in enumerate(matrix):
         check_cancel(should_cancel, "agreement report")
         report(progress, done, len(matrix), "computing")
+        key = name_key(item.item)
+        item_level = levels.get(key, wanted)
         try:
-            data = item_data(path, item, wanted)
+            data = item_data(path, item, item_level, scale_of.get(key))
             row = agreement_row(
-                item.item, MATRIX_KIND, data, wanted, coders, ALPHA_U_REASON, bootstrap, seed
+                item.item, MATRIX_KIND, data, item_level, coders, ALPHA_U_REASON, bootstrap, seed
             )
         except ReliabilityDataError as error:
             raise InputFileError(path, f"item {item.item!r}: {error}") from None
@@ -138,20 +163,27 @@ def select_items(
     path: Path, matrix: Sequence[MatrixItem], names: Sequence[str]
 ) -> list[MatrixItem]:
     """The items of *matrix* named in *names* (any case), in the file's order."""
-    by_key = {name_key(item.item): item for item in matrix}
-    chosen: set[str] = set()
-    for name in names:
-        key = name_key(name)
-        if key not in by_key:
-            shown = ", ".join(repr(i.item) for i in matrix[:10])
-            more = f" and {len(matrix) - 10} more" if len(matrix) > 10 else ""
-            raise NotFoundError(f"{path} has no item named {name!r}; its items: {shown}{more}")
-        chosen.add(key)
+    chosen = {name_key(find_item(path, matrix, name).item) for name in names}
     return [item for item in matrix if name_key(item.item) in chosen]
 
 
-def item_data(path: Path, item: MatrixItem, level: Level) -> ReliabilityData:
-    """The reliability data of one matrix item (see the module docstring)."""
+def find_item(path: Path, matrix: Sequence[MatrixItem], name: str) -> MatrixItem:
+    """The item of *matrix* called *name* (any case), or a NotFoundError listing its items."""
+    key = name_key(name)
+    for item in matrix:
+        if name_key(item.item) == key:
+            return item
+    shown = ", ".join(repr(i.item) for i in matrix[:10])
+    more = f" and {len(matrix) - 10} more" if len(matrix) > 10 else ""
+    raise NotFoundError(f"{path} has no item named {name!r}; its items: {shown}{more}")
+
+
+def item_data(
+    path: Path, item: MatrixItem, level: Level, scale: Sequence[str] | None = None
+) -> ReliabilityData:
+    """The reliability data of one matrix item, on its *scale* if given (module docstring)."""
+    if scale is not None:
+        return _scaled_data(path, item, scale)
     shape = (len(item.values), len(item.coders))
     # Each distinct cell is parsed once: a matrix repeats a few values.
     codes: dict[str, int] = {}
@@ -184,4 +216,37 @@ def item_data(path: Path, item: MatrixItem, level: Level) -> ReliabilityData:
     # gives back exactly the project's numbers (the sums run in one order).
     return tally(
         make_reliability_data(names[inverse] if texts else np.full(shape, None, dtype=object))
+    )
+
+
+def _scaled_data(path: Path, item: MatrixItem, scale: Sequence[str]) -> ReliabilityData:
+    """An item on a given scale: numbers if every category is one, else category names."""
+    if not scale or len(set(scale)) != len(scale):
+        raise InputFileError(
+            path, f"item {item.item!r}: the scale must list each category once: {list(scale)!r}"
+        )
+    cells = [cell for row in item.values for cell in row]
+    shape = (len(item.values), len(item.coders))
+    if all(NUMBER.fullmatch(category) for category in scale):
+        categories: tuple[float | str, ...] = tuple(float(category) for category in scale)
+        known = set(categories)
+        values = []
+        for cell in cells:
+            number = float(cell) if cell and NUMBER.fullmatch(cell) else None
+            if cell and number not in known:
+                _off_scale(path, item, cell, scale)
+            values.append(np.nan if number is None else number)
+        numbers = np.array(values, dtype=np.float64).reshape(shape)
+        return tally(make_reliability_data(numbers, categories=categories))
+    known_names = set(scale)
+    for cell in cells:
+        if cell and cell not in known_names:
+            _off_scale(path, item, cell, scale)
+    names = np.array([cell or None for cell in cells], dtype=object).reshape(shape)
+    return tally(make_reliability_data(names, categories=tuple(scale)))
+
+
+def _off_scale(path: Path, item: MatrixItem, cell: str, scale: Sequence[str]) -> NoReturn:
+    raise InputFileError(
+        path, f"item {item.item!r}: the value {cell!r} is not on its scale {', '.join(scale)}"
     )

@@ -47,6 +47,7 @@ from framing_app.core.agreement.bootstrap import DEFAULT_RESAMPLES
 from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
 from framing_app.services.project import Project
 from framing_app.services.reliability_units import (
+    ArticleSet,
     ExcludedArticle,
     OverlapRule,
     ReliabilityItem,
@@ -54,6 +55,7 @@ from framing_app.services.reliability_units import (
     Unit,
     build_items,
 )
+from framing_app.services.span_counts import SpanCounts, span_counts_json
 
 DEFAULT_SEED = 0
 """The bootstrap's seed when none is given: every run of the same data gives the same interval."""
@@ -62,6 +64,12 @@ ACCEPTABLE = 0.800
 """Krippendorff (2004, Content Analysis, 2nd ed., p. 241): rely on variables with alpha >= .800."""
 TENTATIVE = 0.667
 """... and draw only tentative conclusions from those with .667 <= alpha < .800."""
+
+QUESTION_ALPHA_U = (
+    "Krippendorff's unitizing alpha (alpha_u) needs spans; a question is answered for the "
+    "whole article"
+)
+"""Why a question's row has no alpha_u: its unit is always the article."""
 
 MATRIX_KIND = "item"
 """The ``kind`` of a row computed from a matrix file, which does not say what its items are."""
@@ -115,7 +123,7 @@ class AgreementRow:
     item: str
     kind: str  # "label" | "question" | "overall" | MATRIX_KIND
     summary: AgreementSummary
-    counts: BinaryCounts | CoincidenceCounts
+    counts: BinaryCounts | CoincidenceCounts | SpanCounts  # SpanCounts: the span unit
     alpha_u_reason: str
     no_bootstrap_reason: str | None  # set when the bootstrap was not run
 
@@ -144,7 +152,7 @@ class AgreementRow:
             "krippendorff_alpha": s.alpha.value,
             "alpha_ci": self.alpha_ci,
             "gwet_ac1": s.gwet_ac1.value,
-            "alpha_u": None,
+            "alpha_u": self.counts.alpha_u if isinstance(self.counts, SpanCounts) else None,
             "pabak": s.prevalence.value,
             "prevalence_index": s.prevalence.prevalence_index,
             "bias_index": s.prevalence.bias_index,
@@ -180,7 +188,11 @@ class AgreementReport:
     whatever its rows are); ``articles``, ``excluded`` and ``overlap`` belong
     to a project report and are None for a matrix, which names its
     ``matrix`` file instead. ``bootstrap`` is the number of resamples
-    (0: none) and ``seed`` their seed.
+    (0: none) and ``seed`` their seed. ``article_set`` says which articles a
+    project report compared (``"sample"``, ``"done"`` or ``"all"``, see
+    :class:`~framing_app.services.reliability_units.ArticleSet`) and
+    ``sample`` how many articles the coders' reliability sample holds (0:
+    they have none; None with ``"all"``, where it was not looked at).
     """
 
     coders: tuple[str, ...]
@@ -192,6 +204,8 @@ class AgreementReport:
     rows: tuple[AgreementRow, ...]
     bootstrap: int
     seed: int
+    article_set: str | None = None
+    sample: int | None = None
 
 
 def alpha_verdict(alpha: float | None) -> str | None:
@@ -217,20 +231,47 @@ def project_report(
     *,
     labels: Sequence[str] | None = None,
     all_articles: bool = False,
+    articles: ArticleSet | str | None = None,
     overlap: OverlapRule | str = OverlapRule.ANY,
     bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
+    questions: Sequence[str] | None = None,
 ) -> AgreementReport:
-    """The report of *coders* at *unit* in *project* (read only; see ``build_items``)."""
+    """The report of *coders* at *unit* in *project* (read only; see ``build_items``).
+
+    *questions* chooses the article-level questions as *labels* chooses the
+    labels; with neither, every label and every question is reported. At
+    the span unit the labels' rows come from
+    :func:`framing_app.services.span_agreement.span_report`.
+    """
+    if Unit(unit) is Unit.SPAN:
+        # Imported here: span_agreement builds its rows with this module.
+        from framing_app.services.span_agreement import span_report
+
+        return span_report(
+            project,
+            coders,
+            labels=labels,
+            all_articles=all_articles,
+            articles=articles,
+            overlap=overlap,
+            bootstrap=bootstrap,
+            seed=seed,
+            progress=progress,
+            should_cancel=should_cancel,
+            questions=questions,
+        )
     items = build_items(
         project,
         coders,
         Unit(unit),
         labels=labels,
         all_articles=all_articles,
+        articles=articles,
         overlap=OverlapRule(overlap),
+        questions=questions,
     )
     return report_from_items(
         items, bootstrap=bootstrap, seed=seed, progress=progress, should_cancel=should_cancel
@@ -260,9 +301,10 @@ def report_from_items(
         data = _item_data(item, labels_data)
         if item.kind == "label":
             labels_data.append(data)
+        why_no_u = QUESTION_ALPHA_U if item.kind == "question" else alpha_u
         rows.append(
             agreement_row(
-                item.name, item.kind, data, item.level, items.coders, alpha_u, bootstrap, seed
+                item.name, item.kind, data, item.level, items.coders, why_no_u, bootstrap, seed
             )
         )
     report(progress, len(items.items), len(items.items), "computing")
@@ -276,6 +318,8 @@ def report_from_items(
         rows=tuple(rows),
         bootstrap=bootstrap,
         seed=seed,
+        article_set=ArticleSet(items.article_set).value,
+        sample=items.sample,
     )
 
 
@@ -376,7 +420,12 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
     """The report as the JSON object of issue 8's contract (plain dicts, lists, numbers).
 
     Top level: ``coders``, ``unit``, ``articles``, ``rows``; a project report
-    adds ``overlap`` and ``excluded_articles`` (external id, title, reason),
+    adds ``overlap``, ``article_set`` (``"sample"``: the coders' reliability
+    sample, ``"done"``: every article, ``"all"``: every article done or not;
+    the first two only where all the coders marked it done),
+    ``sample_articles`` (the size of the coders' sample, 0 when they have
+    none, null with ``"all"``) and
+    ``excluded_articles`` (external id, title, reason),
     a matrix report ``matrix`` (the file; its ``unit`` and ``articles`` are
     null). Each row: ``item``, ``kind``, ``level``, ``units``, every name of
     :data:`STATISTICS` (``alpha_ci`` is [low, high]), ``counts``,
@@ -393,6 +442,8 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
         result["matrix"] = str(report.matrix)
     else:
         result["overlap"] = report.overlap
+        result["article_set"] = report.article_set
+        result["sample_articles"] = report.sample
         result["excluded_articles"] = [
             {"external_id": a.external_id, "title": a.title, "reason": a.reason}
             for a in report.excluded or ()
@@ -428,7 +479,9 @@ def _row_json(row: AgreementRow, report: AgreementReport) -> dict[str, Any]:
     return out
 
 
-def _counts_json(counts: BinaryCounts | CoincidenceCounts) -> dict[str, Any]:
+def _counts_json(counts: BinaryCounts | CoincidenceCounts | SpanCounts) -> dict[str, Any]:
+    if isinstance(counts, SpanCounts):
+        return span_counts_json(counts)
     if isinstance(counts, BinaryCounts):
         return {
             "coders": list(counts.coders),

@@ -7,7 +7,9 @@ the 2x2 counts of a present/absent variable their own columns, the
 bootstrap's resamples, seed and q their own columns, and ``undefined`` one
 cell, ``statistic: reason`` joined by ``"; "``. An empty cell is a
 statistic without a value. The coincidence matrix of other variables is left
-to the JSON form. RFC 4180, CRLF record ends, like the other CSV files.
+to the JSON form. At the span unit a row is one record per ordered pair of
+coders (see :mod:`~framing_app.services.span_table`). RFC 4180, CRLF record
+ends, like the other CSV files.
 
 The table (:func:`report_table`) shows, per item, units, percent agreement,
 Cohen's kappa and Scott's pi (two coders) or Fleiss' kappa (more), alpha
@@ -30,7 +32,9 @@ from framing_app.services.agreement_report import (
     AgreementRow,
     BinaryCounts,
 )
-from framing_app.services.reliability_units import OverlapRule, Unit
+from framing_app.services.reliability_units import ArticleSet, OverlapRule, Unit
+from framing_app.services.span_counts import SpanCounts
+from framing_app.services.span_table import SPAN_PAIR_COLUMNS, span_csv_rows, span_table
 
 CSV_COLUMNS = (
     "unit",
@@ -58,6 +62,7 @@ CSV_COLUMNS = (
     "only_second",
     "neither",
     "incomplete_units",
+    *SPAN_PAIR_COLUMNS,  # span unit: first_coder is the reference, second_coder the candidate
     "bootstrap_resamples",
     "bootstrap_seed",
     "q_0.667",
@@ -75,23 +80,32 @@ _MISSING = "-"
 
 
 def write_report_csv(report: AgreementReport, out: TextIO) -> int:
-    """Write *report* as CSV (header :data:`CSV_COLUMNS`) to *out*; returns the rows.
+    """Write *report* as CSV (header :data:`CSV_COLUMNS`) to *out*; returns the records.
 
     Numbers are written in full precision (Python's shortest round-trip
     form), proportions as fractions. *out* must be opened with ``newline=""``.
     """
     writer = csv.writer(out, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
+    written = 0
     for row in report.rows:
-        writer.writerow(_csv_cells(report, row))
-    return len(report.rows)
+        cells = _csv_cells(report, row)
+        records = (
+            span_csv_rows(cells, CSV_COLUMNS, row.counts)
+            if isinstance(row.counts, SpanCounts)
+            else [cells]
+        )
+        writer.writerows(records)
+        written += len(records)
+    return written
 
 
 def _csv_cells(report: AgreementReport, row: AgreementRow) -> list[str]:
     values = row.values()
     ci = row.alpha_ci
     cells: dict[str, str] = {
-        "unit": report.unit or "",
+        # A question is about the whole article, whatever the labels' unit.
+        "unit": Unit.ARTICLE.value if row.kind == "question" else report.unit or "",
         "item": row.item,
         "kind": row.kind,
         "level": row.level.value,
@@ -151,6 +165,8 @@ class ReportTable:
 
 def report_table(report: AgreementReport) -> ReportTable:
     """The cells and notes of *report* for reading (see the module docstring)."""
+    if report.unit == Unit.SPAN:
+        return span_table(report)
     two = len(report.coders) == 2
     kappas = (
         "kappa: Cohen's, with Scott's pi beside it"
@@ -215,11 +231,9 @@ def _above(report: AgreementReport) -> list[str]:
             )
             unit = f"{unit} (a label is present in a {unit} when {rule} are tagged with it)"
         lines.append(f"unit: {unit}")
-        excluded = len(report.excluded or ())
-        lines.append(
-            f"articles: {report.articles:,} used"
-            + (f", {excluded:,} excluded (listed below)" if excluded else "")
-        )
+        if report.unit != Unit.ARTICLE and any(r.kind == "question" for r in report.rows):
+            lines.append("questions: the unit is the article (a question is about all of it)")
+        lines.append(_articles_line(report))
     if report.bootstrap:
         lines.append(
             f"alpha's 95% CI: bootstrap of {report.bootstrap:,} resamples "
@@ -228,6 +242,28 @@ def _above(report: AgreementReport) -> list[str]:
     else:
         lines.append("alpha's 95% CI: not computed (no bootstrap)")
     return lines
+
+
+def _articles_line(report: AgreementReport) -> str:
+    """Which articles were compared, and how many of them were used."""
+    excluded = len(report.excluded or ())
+    left_out = f", {excluded:,} excluded (listed below)" if excluded else ""
+    used = report.articles or 0
+    if report.article_set == ArticleSet.SAMPLE:
+        return (
+            f"articles: reliability sample, {used:,} of {report.sample or 0:,} done by all "
+            f"coders{left_out}"
+        )
+    if report.article_set == ArticleSet.ALL:
+        return f"articles: {used:,} used: every article, done or not (--all-articles){left_out}"
+    if report.article_set == ArticleSet.DONE:
+        sample = (
+            f"not only their reliability sample of {report.sample:,} (--articles done)"
+            if report.sample
+            else "these coders have no reliability sample"
+        )
+        return f"articles: {used:,} used: every article done by all coders ({sample}){left_out}"
+    return f"articles: {used:,} used{left_out}"
 
 
 def _why_missing(report: AgreementReport, shown: list[str]) -> list[str]:

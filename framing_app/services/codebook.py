@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, false, func, select, update
@@ -13,10 +13,11 @@ from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, InputFileError
 from framing_app.core.names import find_by_name, name_key
 from framing_app.core.records import LabelSpec
-from framing_app.formats.codebook_json import read_codebook, write_codebook
+from framing_app.formats.codebook_json import read_codebook_file, write_codebook
 from framing_app.services.lookup import clean_name, label_by_name
 from framing_app.services.output_files import output_file
 from framing_app.services.project import Project
+from framing_app.services.questions import import_question_specs, list_questions
 from framing_app.store.models import Annotation, Coder, Label
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -42,6 +43,8 @@ class LabelInfo:
 class CodebookImportReport:
     added: list[str]
     updated: list[str]
+    questions_added: list[str] = field(default_factory=list)
+    questions_updated: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> Changes:
@@ -91,7 +94,9 @@ def _labels(
 
 
 def export_codebook(project: Project, path: Path) -> int:
-    """Write the whole codebook (archived labels too) to the JSON file *path*.
+    """Write the whole codebook (archived labels and questions too) to the JSON file *path*.
+
+    Returns the number of labels written.
 
     Whole or not at all, and never over a database (see
     :func:`~framing_app.services.output_files.output_file`).
@@ -100,8 +105,9 @@ def export_codebook(project: Project, path: Path) -> int:
         LabelSpec(lab.name, lab.definition, lab.color, lab.shortcut, lab.archived)
         for lab in list_labels(project)
     ]
+    asked = [question.spec for question in list_questions(project)]
     with output_file(Path(path), project, newline="\n") as out:
-        write_codebook(specs, out)
+        write_codebook(specs, out, asked)
     return len(specs)
 
 
@@ -111,9 +117,12 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
     Labels are matched by name: a known label takes the file's definition,
     colour, shortcut, archived flag and place; a new one is added. Labels the
     file does not mention are kept, after the file's labels. A shortcut the
-    file gives that a label outside the file already uses is refused.
+    file gives that a label outside the file already uses is refused. The
+    file's questions are merged the same way
+    (:func:`~framing_app.services.questions.import_question_specs`).
     """
-    specs = read_codebook(path)
+    document = read_codebook_file(path)
+    specs = document.labels
     with project.db.write() as session:
         # Names match as everywhere else: cleaned and case-folded (core.names).
         existing = {name_key(lab.name): lab for lab in session.scalars(select(Label))}
@@ -155,6 +164,9 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
         )
         for offset, label in enumerate(others, start=len(specs)):
             label.position = offset
+        asked = import_question_specs(session, path, document.questions)
+        report.questions_added.extend(asked.added)
+        report.questions_updated.extend(asked.updated)
     return report
 
 

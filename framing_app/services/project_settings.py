@@ -4,8 +4,9 @@ They live in the project's database (table ``project_setting``, migration
 0004), so every coder who opens the project, on any machine, works under the
 same ones; the person's own settings (window layout, font size, last project)
 are the GUI's, in ``QSettings``. Nothing outside this module knows how a
-setting is stored: callers use :func:`blind_coding` / :func:`set_blind_coding`
-(and :func:`list_settings` to show them all), never a name and a string.
+setting is stored: callers use :func:`blind_coding` / :func:`set_blind_coding`,
+:func:`show_sample` / :func:`set_show_sample` (and :func:`list_settings` to
+show them all), never a name and a string.
 
 A setting that was never set has no row and reads as its default. A stored
 value this version cannot read (edited by hand, or written by a newer
@@ -45,8 +46,14 @@ BLIND_CODING = _Switch(
     description="the coding window shows each coder only their own annotations and counts "
     "(no 'Compare with' layer, no other coders' counts)",
 )
+SHOW_SAMPLE = _Switch(
+    "show-sample",
+    default=False,
+    description="the article list marks the articles of the reliability sample (the overlap "
+    "every coder codes); never while blind coding is on",
+)
 # Every setting, in the order they are listed.
-_SETTINGS = (BLIND_CODING,)
+_SETTINGS = (BLIND_CODING, SHOW_SAMPLE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,29 @@ def set_blind_coding(project: Project, on: bool) -> Changes:
     value is replaced by a clean one either way).
     """
     return _write_switch(project, BLIND_CODING, on)
+
+
+def show_sample(project: Project) -> bool:
+    """Whether the lead lets coders see which of their articles are in the reliability sample.
+
+    Off (False) by default: a coder who knows an article is compared may code
+    it more carefully than the rest, so the sample is hidden unless the lead
+    decides otherwise. What the window does is :func:`sample_marks_visible`.
+    """
+    with project.db.read() as session:
+        return _read_switch(session, SHOW_SAMPLE)
+
+
+def set_show_sample(project: Project, on: bool) -> Changes:
+    """Show or hide the reliability sample to coders (``Changes(settings=True)`` if it changed)."""
+    return _write_switch(project, SHOW_SAMPLE, on)
+
+
+def sample_marks_visible(project: Project) -> bool:
+    """Whether the article list marks the reliability sample: :func:`show_sample` is on and
+    :func:`blind_coding` is off (blind coding hides it whatever the other setting says)."""
+    with project.db.read() as session:
+        return _read_switch(session, SHOW_SAMPLE) and not _read_switch(session, BLIND_CODING)
 
 
 def list_settings(project: Project) -> list[SettingInfo]:

@@ -10,6 +10,9 @@ This is the input R's irr, the ``krippendorff`` package and ReCal read, and
 numbers. The pooled variable (:data:`~framing_app.services.reliability_units.OVERALL`)
 is left out unless asked for: its rows would repeat every label's rows, and
 a script that reads the whole file as one variable already has it.
+An article-level question adds one row per article (``unit`` the article's
+external id, whatever the labels' unit), each coder's cell the answer as
+stored, empty when the coder gave none.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from typing import TextIO
 import numpy as np
 
 from framing_app.core.errors import FramingError
+from framing_app.core.questions import number_text
 from framing_app.formats.reliability_matrix import MatrixItem, write_matrix
 from framing_app.services.output_files import output_file
 from framing_app.services.project import Project
+from framing_app.services.question_items import question_cells
 from framing_app.services.reliability_units import (
+    ArticleSet,
     ExcludedArticle,
     OverlapRule,
     ReliabilityItem,
@@ -48,6 +54,22 @@ class ReliabilityExport:
     unit: Unit
     articles: int  # articles whose units were written
     excluded: tuple[ExcludedArticle, ...]
+    questions: int = 0  # one row per article each
+    article_set: str = ArticleSet.DONE.value  # which articles (ArticleSet)
+    sample: int | None = None  # articles in the coders' reliability sample (see ArticleSet)
+    # Per question: name, level and scale (its categories as the file writes
+    # them), which ``agreement --matrix`` needs to read the answers back.
+    scales: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def read_back_options(self) -> list[str]:
+        """The ``agreement --matrix`` options that give back the project's numbers."""
+        options: list[str] = []
+        for name, level, scale in self.scales:
+            if level != "nominal":
+                options += ["--level", f"{name}={level}"]
+            if scale:
+                options += ["--scale", f"{name}={','.join(scale)}"]
+        return options
 
 
 def to_matrix_items(items: ReliabilityItems, *, overall: bool = False) -> list[MatrixItem]:
@@ -75,6 +97,8 @@ def to_matrix_items(items: ReliabilityItems, *, overall: bool = False) -> list[M
 
 
 def _cells(item: ReliabilityItem) -> tuple[tuple[str, ...], ...]:
+    if item.kind == "question":
+        return question_cells(item)
     values = np.asarray(item.values, dtype=np.float64)
     codes = np.where(np.isnan(values), 2, values).astype(np.int64)
     if codes.size and (codes.min() < 0 or codes.max() > 2):
@@ -90,8 +114,10 @@ def export_reliability(
     *,
     labels: Sequence[str] | None = None,
     all_articles: bool = False,
+    articles: ArticleSet | str | None = None,
     overlap: OverlapRule | str = OverlapRule.ANY,
     overall: bool = False,
+    questions: Sequence[str] | None = None,
 ) -> ReliabilityExport:
     """Write the reliability matrix of *coders* at *unit* to *out* (opened with ``newline=""``).
 
@@ -107,7 +133,9 @@ def export_reliability(
         Unit(unit),
         labels=labels,
         all_articles=all_articles,
+        articles=articles,
         overlap=OverlapRule(overlap),
+        questions=questions,
     )
     _check_not_empty(items)
     rows = write_matrix(to_matrix_items(items, overall=overall), out)
@@ -118,7 +146,18 @@ def export_reliability(
         unit=items.unit,
         articles=items.articles,
         excluded=items.excluded,
+        questions=len(items.questions),
+        article_set=ArticleSet(items.article_set).value,
+        sample=items.sample,
+        scales=tuple(
+            (item.name, item.level.value, tuple(_category_text(c) for c in item.categories))
+            for item in items.questions
+        ),
     )
+
+
+def _category_text(category: object) -> str:
+    return number_text(float(category)) if isinstance(category, float | int) else str(category)
 
 
 def export_reliability_to_file(
@@ -129,8 +168,10 @@ def export_reliability_to_file(
     *,
     labels: Sequence[str] | None = None,
     all_articles: bool = False,
+    articles: ArticleSet | str | None = None,
     overlap: OverlapRule | str = OverlapRule.ANY,
     overall: bool = False,
+    questions: Sequence[str] | None = None,
 ) -> ReliabilityExport:
     """Like :func:`export_reliability`, into *path*, replaced only once the file is whole.
 
@@ -146,25 +187,29 @@ def export_reliability_to_file(
             unit,
             labels=labels,
             all_articles=all_articles,
+            articles=articles,
             overlap=overlap,
             overall=overall,
+            questions=questions,
         )
 
 
 def _check_not_empty(items: ReliabilityItems) -> None:
-    if not items.labels:
+    if not items.labels and not items.questions:
         raise FramingError("the codebook has no labels; there is nothing to export")
-    if items.units:
+    if items.units or (items.questions and items.articles):
         return
     if items.articles == 0 and not items.excluded:
         raise FramingError("the project has no articles; there is nothing to export")
     if items.articles == 0:
         names = ", ".join(items.coders[:-1]) + f" and {items.coders[-1]}"
+        sampled = items.article_set is ArticleSet.SAMPLE
         raise FramingError(
-            f"no article has been marked done by all of {names} "
-            f"({len(items.excluded)} left out); mark the coded articles done "
-            "(framing-app status --coder NAME --article ID... --set done), "
-            "or include every article (--all-articles)"
+            f"no article{' in their reliability sample' if sampled else ''} has been marked "
+            f"done by all of {names} ({len(items.excluded)} left out); mark the coded articles "
+            "done (framing-app status --coder NAME --article ID... --set done), "
+            + ("use every article they all marked done (--articles done), " if sampled else "")
+            + "or include every article (--all-articles)"
         )
     raise FramingError(
         f"the {items.articles} article(s) used have no {items.unit.value} units "

@@ -6,8 +6,11 @@ What :func:`build_items` promises, in the terms a methods section uses:
 
 * **Coders** are named as everywhere (case-insensitively, with a suggestion
   for a near miss); at least two, each once.
-* **Articles**: only those that every compared coder has marked done, in
-  import order; the others are listed in
+* **Articles**: by default the coders' reliability sample when they have
+  one (the articles assigned to every one of them in the overlap sample,
+  :func:`framing_app.services.assignments.sample_articles`), else every
+  article (:class:`ArticleSet`); of those, only the ones that every
+  compared coder has marked done, in import order; the others are listed in
   :attr:`ReliabilityItems.excluded`, each with the coders who have not
   marked it done. With ``all_articles`` every article is used, and a coder
   who has not started an article (no status, and no annotation on it) has a
@@ -41,7 +44,7 @@ or sentences); the coverage is computed with numpy
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
@@ -55,8 +58,10 @@ from framing_app.core.agreement.reliability_data import BoolArray, FloatArray, I
 from framing_app.core.errors import FramingError
 from framing_app.core.unit_coverage import covered_cells
 from framing_app.core.units import Span, paragraph_spans, sentence_spans
+from framing_app.services.assignments import sample_query
 from framing_app.services.lookup import coder_by_name, label_by_name
 from framing_app.services.project import Project
+from framing_app.services.question_items import ObjectArray, question_variables
 from framing_app.store.models import Annotation, Article, CodingStatusRow, Label
 
 OVERALL = "(all labels)"
@@ -77,6 +82,19 @@ class Unit(StrEnum):
     PARAGRAPH = "paragraph"
     SENTENCE = "sentence"
     CHARACTER = "character"
+    # The coders' passages themselves, compared by unitizing alpha and span
+    # matching (services.span_agreement): no units x coders matrix, so
+    # build_items refuses it.
+    SPAN = "span"
+
+
+SPAN_HAS_NO_MATRIX = (
+    "the span unit has no reliability matrix: each coder's passages are units of its own, not "
+    "units that every coder coded, so there are no rows of units x coders to build or export "
+    "(framing-app agreement --unit span compares the spans by unitizing alpha and "
+    "precision/recall)"
+)
+"""Why :func:`build_items` (and so ``export reliability``) refuses :attr:`Unit.SPAN`."""
 
 
 class OverlapRule(StrEnum):
@@ -84,6 +102,14 @@ class OverlapRule(StrEnum):
 
     ANY = "any"  # at least one character of the unit is in one of the coder's passages
     MAJORITY = "majority"  # more than half of the unit's characters are
+
+
+class ArticleSet(StrEnum):
+    """Which articles are compared."""
+
+    SAMPLE = "sample"  # those of the coders' reliability sample that all of them marked done
+    DONE = "done"  # every article that all the coders marked done
+    ALL = "all"  # every article, done or not (a coder who has not started one: missing)
 
 
 @dataclass(frozen=True)
@@ -104,11 +130,13 @@ class ReliabilityItem:
     """
 
     name: str
-    kind: str  # "label" | "overall" (questions come later: "question")
+    kind: str  # "label" | "overall" | "question" (see services.question_items)
     level: Level
     unit_ids: tuple[str, ...]
-    values: FloatArray
-    categories: tuple[float, ...]
+    # Floats for labels and numeric questions; the answers' texts (None:
+    # missing) for nominal and ordinal questions, on the scale *categories*.
+    values: FloatArray | ObjectArray
+    categories: tuple[Hashable, ...]
 
 
 @dataclass(frozen=True)
@@ -126,11 +154,18 @@ class ReliabilityItems:
     articles: int  # articles whose units were used
     excluded: tuple[ExcludedArticle, ...]
     items: tuple[ReliabilityItem, ...]
+    article_set: ArticleSet = ArticleSet.DONE  # which articles were compared
+    sample: int | None = None  # articles in the coders' sample (0: none); None with ALL
 
     @property
     def labels(self) -> tuple[ReliabilityItem, ...]:
-        """The per-label items, without the pooled one."""
-        return tuple(item for item in self.items if item.kind != "overall")
+        """The per-label items, without the pooled one (nor the questions)."""
+        return tuple(item for item in self.items if item.kind == "label")
+
+    @property
+    def questions(self) -> tuple[ReliabilityItem, ...]:
+        """The article-level questions' items (their unit is always the article)."""
+        return tuple(item for item in self.items if item.kind == "question")
 
     @property
     def units(self) -> int:
@@ -146,18 +181,32 @@ def build_items(
     *,
     labels: Sequence[str] | None = None,
     all_articles: bool = False,
+    articles: ArticleSet | str | None = None,
     overlap: OverlapRule = OverlapRule.ANY,
+    questions: Sequence[str] | None = None,
 ) -> ReliabilityItems:
     """The reliability data of *coders* at *unit*, per label and pooled (module docstring).
 
     *labels* (names, any case) restricts and orders the labels; repeats are
-    dropped. Raises :class:`~framing_app.core.errors.FramingError` for fewer
-    than two coders, a coder named twice, an unknown coder or label (with a
-    close name suggested), or the ``majority`` rule at the article or
-    character unit. Reads only.
+    dropped. *questions* does the same for the article-level questions,
+    whose items follow, one per question at the article unit whatever
+    *unit* is (:mod:`~framing_app.services.question_items`). With neither,
+    every label and every question; with only *labels*, no question; with
+    only *questions*, no label (and no pooled item). Raises
+    :class:`~framing_app.core.errors.FramingError` for fewer than two
+    coders, a coder named twice, an unknown coder, label or question (with a
+    close name suggested), the ``majority`` rule at the article or
+    character unit, or the span unit (:data:`SPAN_HAS_NO_MATRIX`). Reads only.
+
+    *articles* chooses the articles (see :func:`_article_set`): by default
+    the coders' reliability sample if they have one, else every article
+    (each time only those done by every coder); ``all_articles`` is
+    :attr:`ArticleSet.ALL`.
     """
     unit = Unit(unit)
     overlap = OverlapRule(overlap)
+    if unit is Unit.SPAN:
+        raise FramingError(SPAN_HAS_NO_MATRIX)
     if overlap is OverlapRule.MAJORITY and unit not in (Unit.PARAGRAPH, Unit.SENTENCE):
         raise FramingError(
             f"the overlap rule applies to paragraph and sentence units, not to the {unit.value} "
@@ -169,10 +218,19 @@ def build_items(
             f"agreement needs at least two coders; {len(coders)} given "
             f"({', '.join(repr(c) for c in coders) or 'none'})"
         )
+    with_labels = labels is not None or questions is None
     with project.db.read() as session:
         coder_ids, coder_names = _coders(session, coders)
-        label_ids, label_names = _labels(session, labels)
-        corpus = _read_corpus(session, coder_ids, coder_names, label_ids, unit, all_articles)
+        label_ids, label_names = _labels(session, labels) if with_labels else ([], [])
+        chosen, within, sample = _article_set(session, coder_ids, articles, all_articles)
+        corpus = _read_corpus(
+            session, coder_ids, coder_names, label_ids, unit, chosen is ArticleSet.ALL, within
+        )
+        asked = (
+            question_variables(session, coder_ids, questions, corpus.article_ids.tolist())
+            if labels is None or questions is not None
+            else []
+        )
     pooled = _pooled_values(corpus, overlap, len(coder_ids), len(label_ids))
     unit_ids = corpus.unit_ids
     n_units = len(unit_ids)
@@ -190,15 +248,14 @@ def build_items(
     ]
     # The same id objects again, label after label: a pooled item of millions
     # of rows gets no new strings (see ReliabilityItem).
-    items.append(
-        ReliabilityItem(
-            OVERALL,
-            "overall",
-            Level.NOMINAL,
-            unit_ids * len(label_names),
-            pooled,
-            PRESENT_ABSENT,
-        )
+    overall = ReliabilityItem(
+        OVERALL, "overall", Level.NOMINAL, unit_ids * len(label_names), pooled, PRESENT_ABSENT
+    )
+    if with_labels:
+        items.append(overall)
+    items.extend(
+        ReliabilityItem(q.name, "question", Level(q.level), q.unit_ids, q.values, q.categories)
+        for q in asked
     )
     return ReliabilityItems(
         coders=coder_names,
@@ -207,6 +264,8 @@ def build_items(
         articles=corpus.articles,
         excluded=corpus.excluded,
         items=tuple(items),
+        article_set=chosen,
+        sample=sample,
     )
 
 
@@ -245,6 +304,7 @@ class _Corpus:
 
     articles: int
     excluded: tuple[ExcludedArticle, ...]
+    article_ids: IntArray  # the articles used, in the order of their units
     unit_ids: tuple[str, ...]
     unit_starts: IntArray  # on the line: each article shifted by the lengths before it
     unit_ends: IntArray
@@ -263,16 +323,13 @@ def _read_corpus(
     label_ids: list[int],
     unit: Unit,
     all_articles: bool,
+    within: Select[int] | None = None,
 ) -> _Corpus:
-    rows = (
-        session.connection()
-        .execute(
-            select(Article.id, Article.external_id, Article.title, Article.char_count).order_by(
-                Article.id
-            )
-        )
-        .all()
-    )
+    """*within*: only these articles (the reliability sample), as a subquery of ids."""
+    listed = select(Article.id, Article.external_id, Article.title, Article.char_count)
+    if within is not None:
+        listed = listed.where(Article.id.in_(within))
+    rows = session.connection().execute(listed.order_by(Article.id)).all()
     article_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     n_coders = len(coder_ids)
     # 2 done, 1 in progress, 0 not started (a row that says so, or none).
@@ -309,6 +366,8 @@ def _read_corpus(
             for i in np.flatnonzero(~every).tolist()
         )
         article_filter = _done_by_all(coder_ids)
+        if within is not None:
+            article_filter = article_filter.where(CodingStatusRow.article_id.in_(within))
     used_list = used.tolist()
     used_ids = article_ids[used]
     lengths = np.asarray([rows[i][3] for i in used_list], dtype=np.int64)
@@ -348,6 +407,7 @@ def _read_corpus(
     return _Corpus(
         articles=int(used.size),
         excluded=excluded,
+        article_ids=used_ids,
         unit_ids=unit_ids,
         unit_starts=unit_starts,
         unit_ends=unit_ends,
@@ -370,6 +430,50 @@ def _positions(keys: IntArray, values: Sequence[int] | IntArray) -> IntArray:
     ranked = keys[order]
     at = np.minimum(np.searchsorted(ranked, wanted), keys.size - 1)
     return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
+
+
+def _article_set(
+    session: Session,
+    coder_ids: list[int],
+    articles: ArticleSet | str | None,
+    all_articles: bool,
+) -> tuple[ArticleSet, Select[int] | None, int | None]:
+    """The articles compared: the set, the sample's ids as a subquery, the sample's size.
+
+    The size (0: no sample) is given for the sample and the done sets, None for all.
+
+    None (the default) is the coders' reliability sample when it has an
+    article, else every article (:attr:`ArticleSet.DONE`). Asking for the
+    sample of coders who have none, or for ``all_articles`` together with
+    another set, raises :class:`FramingError`.
+    """
+    try:
+        chosen = None if articles is None else ArticleSet(articles)
+    except ValueError:
+        known = ", ".join(choice.value for choice in ArticleSet)
+        raise FramingError(f"unknown set of articles '{articles}'; choose {known}") from None
+    if all_articles:
+        if chosen not in (None, ArticleSet.ALL):
+            raise FramingError(
+                f"every article (--all-articles) and the {chosen} articles (--articles "
+                f"{chosen}) were both asked for; choose one"
+            )
+        chosen = ArticleSet.ALL
+    if chosen is ArticleSet.ALL:
+        return chosen, None, None
+    within = sample_query(coder_ids)
+    size = session.scalar(select(func.count()).select_from(within.subquery())) or 0
+    if chosen is ArticleSet.DONE:
+        return chosen, None, size
+    if size:
+        return ArticleSet.SAMPLE, within, size
+    if chosen is ArticleSet.SAMPLE:
+        raise FramingError(
+            "these coders have no reliability sample (no article is assigned to every one of "
+            "them in the overlap sample); draw one with framing-app assign, or compare the "
+            "articles they all marked done (--articles done)"
+        )
+    return ArticleSet.DONE, None, 0
 
 
 def _done_by_all(coder_ids: list[int]) -> Select[int]:

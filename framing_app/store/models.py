@@ -293,6 +293,58 @@ class Assignment(Base):
     __table_args__ = (Index("ix_assignment_coder", "coder_id"),)
 
 
+class AdjudicationDecision(Base):
+    """One decision of a consensus coder on one disagreement (migration 0007).
+
+    A label decision names its unit (``unit``, ``start``-``end``: code
+    points, end exclusive); a question decision is about the whole article
+    (unit ``article``) and there is at most one per article and question.
+    The consensus coder's passages and answers are what it decided; this row
+    says *that* it decided, so that an "absent" or "no answer" decision,
+    which leaves nothing behind, counts as resolved at once.
+    """
+
+    __tablename__ = "adjudication_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    unit: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column("start_offset", Integer)
+    end: Mapped[int] = mapped_column("end_offset", Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        CheckConstraint("(label_id IS NULL) <> (question_id IS NULL)", name="label_or_question"),
+        CheckConstraint("start_offset >= 0", name="start_not_negative"),
+        CheckConstraint("start_offset < end_offset", name="span_not_empty"),
+        CheckConstraint("unit IN ('article', 'paragraph', 'sentence', 'span')", name="known_unit"),
+        # What the decision took (services/adjudication.py): a coder's passages
+        # or answer, every coder's passages, a new passage or answer, nothing.
+        CheckConstraint("decision IN ('coder', 'both', 'new', 'none')", name="known_decision"),
+        # NULLs are distinct in a unique constraint (SQLite and PostgreSQL
+        # alike), so each of these binds only the rows of its own kind.
+        UniqueConstraint(
+            "coder_id",
+            "article_id",
+            "label_id",
+            "unit",
+            "start_offset",
+            "end_offset",
+            name="uq_adjudication_decision_label_unit",
+        ),
+        UniqueConstraint(
+            "coder_id", "article_id", "question_id", name="uq_adjudication_decision_question"
+        ),
+        Index("ix_adjudication_decision_article", "article_id"),
+        # Undo steps hold decision ids, as they hold annotation ids.
+        {"sqlite_autoincrement": True},
+    )
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table behind an ORM class, for bulk ``executemany`` inserts.
 

@@ -301,7 +301,9 @@ def test_project_mode_reads_the_project_through_build_items(
             "unit": Unit.PARAGRAPH,
             "labels": ["sovereignty"],
             "all_articles": True,
+            "articles": None,
             "overlap": OverlapRule.MAJORITY,
+            "questions": None,
         }
     ]
     data = json.loads(capsys.readouterr().out)

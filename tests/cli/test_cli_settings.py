@@ -37,9 +37,10 @@ def test_show_and_set_blind_coding(coded_cli: Cli) -> None:
     listing, tsv, shown = coded_cli.many(
         ["settings"], ["settings", "--tsv"], ["settings", "blind-coding"]
     )
-    header, row = check_ok(listing).stdout.splitlines()
+    header, row, sample = check_ok(listing).stdout.splitlines()
     assert header.split()[:3] == ["setting", "value", "default"]
     assert row.split()[:3] == ["blind-coding", "off", "off"]
+    assert sample.split()[:3] == ["show-sample", "off", "off"]
     assert tsv.stdout.splitlines()[0] == "setting\tvalue\tdefault\tmeaning"
     assert tsv.stdout.splitlines()[1].startswith("blind-coding\toff\toff\t")
     assert shown.stdout == "off\n"

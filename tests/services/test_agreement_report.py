@@ -142,11 +142,22 @@ def check_contract(data: dict[str, Any]) -> None:
 def test_project_report_keeps_the_json_contract() -> None:
     data = to_json(report_from_items(TWO, bootstrap=200, seed=3))
     check_contract(data)
-    assert set(data) == {"coders", "unit", "articles", "overlap", "excluded_articles", "rows"}
+    assert set(data) == {
+        "coders",
+        "unit",
+        "articles",
+        "overlap",
+        "article_set",
+        "sample_articles",
+        "excluded_articles",
+        "rows",
+    }
     assert data["coders"] == ["alice", "bob"]
     assert data["unit"] == "article"
     assert data["articles"] == 10
     assert data["overlap"] == "any"
+    # Items built without a sample look: every article done by all (ReliabilityItems' default).
+    assert (data["article_set"], data["sample_articles"]) == ("done", None)
     assert data["excluded_articles"] == [
         {"external_id": "art99", "title": "Late piece", "reason": "bob has not marked it done"}
     ]

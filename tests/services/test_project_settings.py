@@ -41,9 +41,10 @@ def _store(project: Project, value: str) -> None:
 
 def test_blind_coding_is_off_in_a_new_project_and_stores_nothing(project: Project) -> None:
     assert project_settings.blind_coding(project) is False
-    (info,) = project_settings.list_settings(project)
+    info, sample = project_settings.list_settings(project)
     assert (info.name, info.value, info.default) == ("blind-coding", "off", "off")
     assert "Compare with" in info.description
+    assert (sample.name, sample.value, sample.default) == ("show-sample", "off", "off")
     assert _stored(project) == []
 
 
@@ -71,7 +72,7 @@ def test_the_setting_belongs_to_its_project(tmp_path: Path) -> None:
     # Kept in the file: another process (or the next start) reads it back.
     with Project.open(path=first) as again:
         assert project_settings.blind_coding(again) is True
-        assert [s.value for s in project_settings.list_settings(again)] == ["on"]
+        assert [s.value for s in project_settings.list_settings(again)] == ["on", "off"]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_a_stored_value_reads_leniently_and_garbage_as_the_default(
 ) -> None:
     _store(project, stored)
     assert project_settings.blind_coding(project) is reads
-    (info,) = project_settings.list_settings(project)
+    info, _ = project_settings.list_settings(project)
     assert info.value == ("on" if reads else "off")
 
 
@@ -149,3 +150,18 @@ def test_label_counts_include_archived_and_new_labels(project: Project) -> None:
     counts = label_counts(project, "alice")
     assert sorted(counts) == sorted(label.id for label in codebook.list_labels(project))
     assert set(counts.values()) == {0}
+
+
+def test_show_sample_is_off_by_default_and_never_shown_while_blind(project: Project) -> None:
+    assert project_settings.show_sample(project) is False
+    assert project_settings.sample_marks_visible(project) is False
+    assert project_settings.set_show_sample(project, True) == Changes(settings=True)
+    assert project_settings.set_show_sample(project, True) == Changes()
+    assert project_settings.show_sample(project) is True
+    assert project_settings.sample_marks_visible(project) is True
+    project_settings.set_blind_coding(project, True)
+    assert project_settings.show_sample(project) is True  # the lead's choice is kept ...
+    assert project_settings.sample_marks_visible(project) is False  # ... but blind hides it
+    project_settings.set_blind_coding(project, False)
+    assert project_settings.sample_marks_visible(project) is True
+    assert _stored(project) == [("blind-coding", "off"), ("show-sample", "on")]

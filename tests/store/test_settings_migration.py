@@ -52,7 +52,8 @@ def test_a_0003_project_upgrades_with_its_rows_and_blind_coding_off(tmp_path: Pa
         assert revision(path) == head_revision()
         assert project_settings.blind_coding(project) is False
         assert [(s.name, s.value) for s in project_settings.list_settings(project)] == [
-            ("blind-coding", "off")
+            ("blind-coding", "off"),
+            ("show-sample", "off"),
         ]
 
     after = dump_rows(path)
@@ -117,7 +118,7 @@ def test_downgrade_to_0003_drops_only_the_settings_table(tmp_path: Path) -> None
     assert revision(path) == "0003"
     # Later revisions' tables (empty here) and the settings table go; every
     # other row stays, without the columns later revisions added.
-    for table in ("project_setting", "question", "answer", "assignment"):
+    for table in ("project_setting", "question", "answer", "assignment", "adjudication_decision"):
         del before[table]
     before["coder"] = [row[:3] for row in before["coder"]]
     assert dump_rows(path) == before

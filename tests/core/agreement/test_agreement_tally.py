@@ -14,6 +14,7 @@ from collections.abc import Hashable
 
 import numpy as np
 import pytest
+from test_agreement_independent import CASES, LEVELS, random_matrix
 
 from framing_app.core.agreement import (
     ReliabilityDataError,
@@ -23,8 +24,6 @@ from framing_app.core.agreement import (
     tally,
 )
 from framing_app.core.agreement.reliability_data import ReliabilityData
-
-from test_agreement_independent import CASES, LEVELS, random_matrix
 
 TOLERANCE = 1e-12
 
@@ -38,7 +37,8 @@ def assert_same(left: object, right: object, where: str = "summary") -> None:
                 getattr(left, field.name), getattr(right, field.name), where + "." + field.name
             )
     elif isinstance(left, tuple):
-        assert isinstance(right, tuple) and len(left) == len(right), where
+        assert isinstance(right, tuple), where
+        assert len(left) == len(right), where
         for index, (a, b) in enumerate(zip(left, right, strict=True)):
             assert_same(a, b, f"{where}[{index}]")
     elif isinstance(left, float) and not isinstance(right, bool):
@@ -88,9 +88,12 @@ def test_the_bootstrap_of_tallied_data_draws_from_the_same_coincidences() -> Non
     data = reliability_data(matrix)
     raw = summarise(data, "ordinal", bootstrap=500, rng=11).bootstrap
     tallied = summarise(tally(data), "ordinal", bootstrap=500, rng=11).bootstrap
-    assert raw is not None and tallied is not None
-    assert raw.draws == tallied.draws and raw.kept == tallied.kept
-    assert raw.ci is not None and tallied.ci is not None
+    assert raw is not None
+    assert tallied is not None
+    assert raw.draws == tallied.draws
+    assert raw.kept == tallied.kept
+    assert raw.ci is not None
+    assert tallied.ci is not None
     assert raw.ci == pytest.approx(tallied.ci, abs=1e-9)
 
 
