@@ -233,7 +233,7 @@ def _above(report: AgreementReport) -> list[str]:
         lines.append(f"unit: {unit}")
         if report.unit != Unit.ARTICLE and any(r.kind == "question" for r in report.rows):
             lines.append("questions: the unit is the article (a question is about all of it)")
-        lines.append(_articles_line(report))
+        lines.append(articles_line(report))
     if report.bootstrap:
         lines.append(
             f"alpha's 95% CI: bootstrap of {report.bootstrap:,} resamples "
@@ -244,7 +244,7 @@ def _above(report: AgreementReport) -> list[str]:
     return lines
 
 
-def _articles_line(report: AgreementReport) -> str:
+def articles_line(report: AgreementReport) -> str:
     """Which articles were compared, and how many of them were used."""
     excluded = len(report.excluded or ())
     left_out = f", {excluded:,} excluded (listed below)" if excluded else ""

@@ -198,7 +198,7 @@ def build_items(
     close name suggested), the ``majority`` rule at the article or
     character unit, or the span unit (:data:`SPAN_HAS_NO_MATRIX`). Reads only.
 
-    *articles* chooses the articles (see :func:`_article_set`): by default
+    *articles* chooses the articles (see :func:`choose_articles`): by default
     the coders' reliability sample if they have one, else every article
     (each time only those done by every coder); ``all_articles`` is
     :attr:`ArticleSet.ALL`.
@@ -220,10 +220,10 @@ def build_items(
         )
     with_labels = labels is not None or questions is None
     with project.db.read() as session:
-        coder_ids, coder_names = _coders(session, coders)
-        label_ids, label_names = _labels(session, labels) if with_labels else ([], [])
-        chosen, within, sample = _article_set(session, coder_ids, articles, all_articles)
-        corpus = _read_corpus(
+        coder_ids, coder_names = read_coders(session, coders)
+        label_ids, label_names = read_labels(session, labels) if with_labels else ([], [])
+        chosen, within, sample = choose_articles(session, coder_ids, articles, all_articles)
+        corpus = read_corpus(
             session, coder_ids, coder_names, label_ids, unit, chosen is ArticleSet.ALL, within
         )
         asked = (
@@ -272,7 +272,11 @@ def build_items(
 # --------------------------------------------------------------------------- reading
 
 
-def _coders(session: Session, names: Sequence[str]) -> tuple[list[int], tuple[str, ...]]:
+def read_coders(session: Session, names: Sequence[str]) -> tuple[list[int], tuple[str, ...]]:
+    """The ids and stored names of the coders *names*; a coder named twice is refused.
+
+    Shared with the span unit (``span_agreement``), so that both read coders alike.
+    """
     found = [coder_by_name(session, name) for name in names]
     seen: dict[int, str] = {}
     for coder in found:
@@ -285,7 +289,8 @@ def _coders(session: Session, names: Sequence[str]) -> tuple[list[int], tuple[st
     return [c.id for c in found], tuple(c.name for c in found)
 
 
-def _labels(session: Session, names: Sequence[str] | None) -> tuple[list[int], list[str]]:
+def read_labels(session: Session, names: Sequence[str] | None) -> tuple[list[int], list[str]]:
+    """The ids and names of the labels *names* (repeats dropped), or of all in codebook order."""
     if names is None:
         rows = session.execute(select(Label.id, Label.name).order_by(Label.position, Label.id))
         pairs = [(ident, name) for ident, name in rows]
@@ -316,7 +321,7 @@ class _Corpus:
     span_label: IntArray  # index into the labels
 
 
-def _read_corpus(
+def read_corpus(
     session: Session,
     coder_ids: list[int],
     coder_names: tuple[str, ...],
@@ -432,7 +437,7 @@ def _positions(keys: IntArray, values: Sequence[int] | IntArray) -> IntArray:
     return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
 
 
-def _article_set(
+def choose_articles(
     session: Session,
     coder_ids: list[int],
     articles: ArticleSet | str | None,

@@ -81,10 +81,10 @@ from framing_app.services.reliability_units import (
     ExcludedArticle,
     OverlapRule,
     Unit,
-    _article_set,
-    _coders,
-    _labels,
-    _read_corpus,
+    choose_articles,
+    read_coders,
+    read_corpus,
+    read_labels,
 )
 from framing_app.services.span_counts import SpanCounts
 from framing_app.store.models import Article
@@ -140,10 +140,10 @@ def read_span_data(
         )
     with_labels = labels is not None or questions is None
     with project.db.read() as session:
-        coder_ids, coder_names = _coders(session, coders)
-        label_ids, label_names = _labels(session, labels) if with_labels else ([], [])
-        chosen, within, sample = _article_set(session, coder_ids, articles, all_articles)
-        corpus = _read_corpus(
+        coder_ids, coder_names = read_coders(session, coders)
+        label_ids, label_names = read_labels(session, labels) if with_labels else ([], [])
+        chosen, within, sample = choose_articles(session, coder_ids, articles, all_articles)
+        corpus = read_corpus(
             session,
             coder_ids,
             coder_names,

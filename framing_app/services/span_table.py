@@ -92,7 +92,7 @@ def span_csv_rows(
 
 def span_table(report: AgreementReport) -> ReportTable:
     """The cells and notes of a span-unit report (see the module docstring)."""
-    from framing_app.services.agreement_table import ReportTable, _articles_line
+    from framing_app.services.agreement_table import ReportTable, articles_line
 
     questions = [row for row in report.rows if not isinstance(row.counts, SpanCounts)]
     header = ["item", "units", "alpha_u", "verdict", "reference", "candidate"]
@@ -117,7 +117,7 @@ def span_table(report: AgreementReport) -> ReportTable:
     above = [
         f"coders: {', '.join(report.coders)}",
         "unit: span (each coder's passages with a label; each article its own continuum)",
-        _articles_line(report),
+        articles_line(report),
     ]
     below = [
         f"alpha_u: {DEFINITION}; (all labels): 1 - sum of D_o / sum of D_e over the labels.",
