@@ -599,10 +599,11 @@ def cmd_delete_articles(project: Project, args: argparse.Namespace) -> int:
 def _removal_counts(removal: article_removal.ArticleRemoval, colon: bool = False) -> str:
     """'2 article(s) with 14 annotation(s): alice 9, bob 5' (in brackets without *colon*)."""
     counts = f"{len(removal.articles)} article(s) with {removal.annotations} annotation(s)"
+    answers = f" and {removal.answers} answer(s)" if removal.answers else ""
     if not removal.annotations_by_coder:
-        return counts
+        return counts + answers
     coders = ", ".join(f"{name} {n}" for name, n in removal.annotations_by_coder.items())
-    return f"{counts}: {coders}" if colon else f"{counts} ({coders})"
+    return f"{counts}: {coders}{answers}" if colon else f"{counts} ({coders}){answers}"
 
 
 if __name__ == "__main__":

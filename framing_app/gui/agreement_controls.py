@@ -129,7 +129,10 @@ class AgreementControls(QWidget):
         self.unit_box.currentIndexChanged.connect(lambda _i: self._unit_changed())
 
         labels = QGroupBox("Labels and questions")
-        self.all_labels = QCheckBox("Every label and question, and all labels pooled")
+        self.all_labels = QCheckBox("Every label and question")
+        self.all_labels.setToolTip(
+            "Every label, the pooled “(all labels)” row and every article-level question"
+        )
         self.all_labels.setChecked(True)
         self.label_list = QListWidget()
         self.label_list.setAccessibleName("Labels and questions to compare")

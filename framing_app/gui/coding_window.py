@@ -448,6 +448,8 @@ class CodingWindow(QMainWindow):
             goes = f" with its {removal.annotations} annotation{plural} ({coders_})"
         else:
             goes = " (it has no annotations)"
+        if removal.answers:
+            goes += f" and {removal.answers} answer{'s' if removal.answers != 1 else ''}"
         answer = QMessageBox.question(
             self,
             "Delete article",

@@ -19,7 +19,7 @@ from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, NotFoundError
 from framing_app.services.lookup import article_by_ref
 from framing_app.services.project import Project
-from framing_app.store.models import Annotation, Article, Coder, CodingStatusRow
+from framing_app.store.models import Annotation, Answer, Article, Coder, CodingStatusRow
 
 # Ids per IN (...) list: far below SQLite's bound-parameter limit (999 before
 # SQLite 3.32), so removing tens of thousands of junk rows still works.
@@ -48,6 +48,7 @@ class ArticleRemoval:
     articles: tuple[RemovedArticle, ...]  # each once, in the order first named
     annotations_by_coder: dict[str, int]  # coder name -> annotations, coders by name
     statuses: int  # coders' in-progress/done marks on these articles
+    answers: int = 0  # coders' answers to article-level questions about them
 
     @property
     def annotations(self) -> int:
@@ -140,7 +141,7 @@ def _resolve(session: Session, refs: Sequence[ArticleRef]) -> list[RemovedArticl
 
 def _survey(session: Session, articles: list[RemovedArticle]) -> ArticleRemoval:
     by_coder: Counter[str] = Counter()
-    statuses = 0
+    statuses = answers = 0
     for chunk in _chunks([article.id for article in articles]):
         rows = session.execute(
             select(Coder.name, func.count())
@@ -158,7 +159,13 @@ def _survey(session: Session, articles: list[RemovedArticle]) -> ArticleRemoval:
             )
             or 0
         )
-    return ArticleRemoval(tuple(articles), dict(sorted(by_coder.items())), statuses)
+        answers += (
+            session.scalar(
+                select(func.count()).select_from(Answer).where(Answer.article_id.in_(chunk))
+            )
+            or 0
+        )
+    return ArticleRemoval(tuple(articles), dict(sorted(by_coder.items())), statuses, answers)
 
 
 def _per_coder(removal: ArticleRemoval) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,14 @@ from framing_app.services.codebook import checked_color
 from framing_app.services.lookup import clean_name, coder_by_name
 from framing_app.services.project import Project
 from framing_app.services.tagging import AnnotationState, row_of_state, state_of_row
-from framing_app.store.models import Annotation, Article, Coder, Label
+from framing_app.store.models import (
+    AdjudicationDecision,
+    Annotation,
+    Article,
+    Coder,
+    Label,
+    table_of,
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,16 @@ class LabelState:
 
 @dataclass(frozen=True)
 class RemovedLabel:
-    """A deleted label and the annotations that went with it, enough to put all back."""
+    """A deleted label with the annotations and consensus decisions that went with it.
+
+    *decisions* are the ``adjudication_decision`` rows about the label, as
+    column values, so that undoing the delete also gives back what the
+    consensus meeting decided ("absent" decisions leave no annotation).
+    """
 
     label: LabelState
     annotations: tuple[AnnotationState, ...]
+    decisions: tuple[tuple[tuple[str, object], ...], ...] = ()
 
     @property
     def changes(self) -> Changes:
@@ -232,10 +245,16 @@ def remove_label(
                 f"label '{label.name}' is used by {len(rows)} annotation(s) now; "
                 "delete it together with them in the codebook editor"
             )
+        decisions = table_of(AdjudicationDecision)
+        decided = session.execute(
+            select(decisions).where(decisions.c.label_id == label_id).order_by(decisions.c.id)
+        ).all()
         removed = RemovedLabel(
             _state(label),
             tuple(state_of_row(row, coder) for row, coder in rows),
+            tuple(tuple(row._asdict().items()) for row in decided),
         )
+        session.execute(delete(decisions).where(decisions.c.label_id == label_id))
         session.execute(delete(Annotation).where(Annotation.label_id == label_id))
         session.delete(label)
         return removed
@@ -275,4 +294,33 @@ def restore_removed_label(project: Project, removed: RemovedLabel) -> RemovedLab
                 "a coder has since tagged one of these spans again: "
                 "the label's annotations cannot come back"
             ) from None
+        _restore_decisions(session, removed.decisions)
         return removed
+
+
+def _restore_decisions(
+    session: Session, decisions: Sequence[tuple[tuple[str, object], ...]]
+) -> None:
+    """Put back the label's consensus decisions, ids and all.
+
+    A decision whose article or consensus coder was deleted since went with
+    it (the schema deletes them together), so it does not come back.
+    """
+    if not decisions:
+        return
+    rows = [dict(columns) for columns in decisions]
+    articles = set(
+        session.scalars(select(Article.id).where(Article.id.in_({r["article_id"] for r in rows})))
+    )
+    coders = set(
+        session.scalars(select(Coder.id).where(Coder.id.in_({r["coder_id"] for r in rows})))
+    )
+    kept = [r for r in rows if r["article_id"] in articles and r["coder_id"] in coders]
+    if kept:
+        try:
+            session.execute(insert(table_of(AdjudicationDecision)), kept)
+        except IntegrityError:
+            raise ConflictError(
+                "the consensus has since decided one of these units again: "
+                "the label's decisions cannot come back"
+            ) from None

@@ -174,3 +174,16 @@ def test_at_a_terminal_the_user_is_asked(coded_cli: Cli) -> None:
         accepted.stdout
     )
     assert [row[0] for row in cli.query("SELECT external_id FROM article")] == [GLOBALPOST]
+
+
+def test_the_answers_that_go_are_counted(coded_cli: Cli) -> None:
+    """Deleting an article deletes its answers too; the report says how many."""
+    cli = coded_cli
+    cli.ok("question", "add", "tone", "--level", "ordinal", "--options", "neg,neu,pos")
+    cli.ok("answer", "--coder", "alice", "--article", NPR, "--question", "tone", "neg")
+    cli.ok("answer", "--coder", "bob", "--article", NPR, "--question", "tone", "pos")
+    result = cli.ok("delete-articles", NPR, "--yes")
+    assert result.stdout.startswith(
+        "Deleted 1 article(s) with 2 annotation(s): alice 1, bob 1 and 2 answer(s).\n"
+    )
+    assert cli.count("answer") == 0

@@ -448,3 +448,28 @@ def test_closing_takes_over_the_answers_the_coders_agree_on(talks: Project) -> N
     with pytest.raises(ConflictError, match="changed or cleared since closing was prepared"):
         close_article(talks, plan)
     assert answers.article_answers(talks, "talks", "consensus") == {}
+
+
+def test_undoing_a_label_delete_gives_back_its_decisions(talks: Project) -> None:
+    """An "absent" decision leaves no annotation; deleting its label and undoing must keep it."""
+    from framing_app.services import codebook
+    from framing_app.services.label_states import remove_label, restore_removed_label
+
+    decide(talks, first(talks, RIGHTS), Choice.none())
+    decide(talks, first(talks, SOV), Choice.accept("alice"))
+    path = talks.path
+    assert path is not None
+
+    def decisions() -> list[tuple[object, ...]]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT * FROM adjudication_decision ORDER BY id").fetchall()
+
+    before = decisions()
+    assert len(before) == 2
+    rights = next(label.id for label in codebook.list_labels(talks) if label.name == RIGHTS)
+    removed = remove_label(talks, rights, with_annotations=True)
+    assert len(removed.decisions) == 1
+    assert [row for row in decisions() if row in before] == decisions()
+    assert len(decisions()) == 1
+    restore_removed_label(talks, removed)
+    assert decisions() == before
