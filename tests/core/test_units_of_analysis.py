@@ -247,3 +247,23 @@ def test_the_same_text_gives_the_same_sentences() -> None:
 @pytest.mark.parametrize("text", ["", "ab", "a b\n", "🌏👍🏽", "中文"])
 def test_every_code_point_is_a_unit(text: str) -> None:
     assert character_spans(text) == [(i, i + 1) for i in range(len(text))]
+
+
+def test_remembered_sentences_are_the_same_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second cut of a text comes from memory, equal to a fresh cut; memory stays bounded."""
+    from framing_app.core import units
+
+    monkeypatch.setattr(units, "_SENTENCES", type(units._SENTENCES)())
+    monkeypatch.setattr(units, "_SENTENCES_KEPT", 3)
+    texts = [
+        f"Dr. Smith met Mr. Jones {n}. They talked. \N{EARTH GLOBE ASIA-AUSTRALIA} Fine!"
+        for n in range(5)
+    ]
+    fresh = [units.sentence_spans(text) for text in texts]
+    assert len(units._SENTENCES) == 3
+    again = units.sentence_spans(texts[-1])
+    assert again == fresh[-1]
+    again.append((0, 1))  # the caller's list is its own
+    assert units.sentence_spans(texts[-1]) == fresh[-1]
+    monkeypatch.setattr(units, "_SENTENCES", type(units._SENTENCES)())
+    assert [units.sentence_spans(text) for text in texts] == fresh
