@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from framing_app.core.changes import Changes
@@ -15,19 +15,18 @@ from framing_app.core.gc_pause import gc_paused
 from framing_app.core.names import name_key
 from framing_app.core.records import AnnotationRow
 from framing_app.core.text import excerpt
-from framing_app.core.timestamps import iso_utc
 from framing_app.formats.annotation_csv import (
     Flavour,
     FlavourUnclearError,
     read_numbered_annotation_csv,
 )
 from framing_app.services.annotation_replace import Incoming, MergePlan, Stored, plan_merge
+from framing_app.services.annotation_writes import write_plan
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.lookup import ensure_coder, names_to_ids, near_miss
-from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel, report
+from framing_app.services.progress import CancelCheck, ProgressCallback, check_cancel
 from framing_app.services.project import Project
-from framing_app.store.bulk import insert_rows
-from framing_app.store.models import Annotation, Article, Coder, Label, table_of
+from framing_app.store.models import Annotation, Article, Coder, Label
 
 __all__ = [
     "AnnotationImportReport",
@@ -38,7 +37,6 @@ __all__ = [
     "preview_import",
 ]
 
-_BATCH = 2000
 _CHUNK = 500
 
 
@@ -281,53 +279,15 @@ def _apply(
     def _id(ident: int) -> int:
         return real.get(ident, ident)
 
-    # Deletes first: an update or insert never meets a row that is going.
-    for chunk in _chunks([annotation.id for annotation in plan.deletes]):
-        session.execute(delete(Annotation).where(Annotation.id.in_(chunk)))
-    if plan.updates:
-        session.execute(
-            update(Annotation),
-            [
-                {
-                    "id": old.id,
-                    "label_id": _id(row.label_id),
-                    "memo": row.memo,
-                    "updated_at": row.updated_at,
-                }
-                for old, row in plan.updates
-            ],
-        )
-    columns = (
-        "article_id",
-        "coder_id",
-        "label_id",
-        "start_offset",
-        "end_offset",
-        "memo",
-        "created_at",
-        "updated_at",
+    write_plan(
+        session,
+        plan,
+        real,
+        job="import",
+        stage="saving",
+        progress=progress,
+        should_cancel=should_cancel,
     )
-    # The hot loop of a merge: the stand-in ids of new names mapped inline
-    # (a call per value would cost a tenth of the whole import).
-    real_id = real.get
-    pending = [
-        (
-            row.article_id,
-            real_id(row.coder_id, row.coder_id),
-            real_id(row.label_id, row.label_id),
-            row.start,
-            row.end,
-            row.memo,
-            iso_utc(row.created_at),
-            iso_utc(row.updated_at),
-        )
-        for row in plan.inserts
-    ]
-    table = table_of(Annotation)
-    for begin in range(0, len(pending), _BATCH):
-        check_cancel(should_cancel, "import")
-        insert_rows(session, table, columns, pending[begin : begin + _BATCH])
-        report(progress, min(begin + _BATCH, len(pending)), len(pending), "saving")
     touched = [*plan.inserts, *(row for _, row in plan.updates)]
     pairs = {(row.coder_id, row.article_id) for row in touched}
     if real:

@@ -29,6 +29,7 @@ from framing_app.core.errors import ConflictError, FramingError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.text import text_sha256
 from framing_app.core.timestamps import iso_utc
+from framing_app.services.annotation_writes import write_plan
 from framing_app.services.merge_decisions import apply_decisions
 from framing_app.services.merge_plan import KINDS, KindCounts, MergeReport, Plan, plan_entities
 from framing_app.services.merge_rows import plan_rows
@@ -41,7 +42,6 @@ from framing_app.services.progress import CancelCheck, ProgressCallback, check_c
 from framing_app.services.project import Project
 from framing_app.store.bulk import insert_rows
 from framing_app.store.models import (
-    Annotation,
     Answer,
     Article,
     Assignment,
@@ -64,7 +64,6 @@ __all__ = [
     "preview_merge",
 ]
 
-_BATCH = 2000
 _CHUNK = 500
 
 
@@ -203,7 +202,15 @@ def _apply(
     def _id(ident: int) -> int:
         return real.get(ident, ident)
 
-    _apply_annotations(session, plan, _id, progress, should_cancel)
+    write_plan(
+        session,
+        plan.annotations,
+        real,
+        job="merge",
+        stage="annotations",
+        progress=progress,
+        should_cancel=should_cancel,
+    )
     _apply_answers(session, plan, _id)
     _apply_statuses(session, plan, _id)
     _apply_assignments(session, plan, _id)
@@ -275,60 +282,6 @@ def _add_articles(
         ):
             made[by_sha[sha]] = ident
     return made
-
-
-def _apply_annotations(
-    session: Session,
-    plan: Plan,
-    _id: Callable[[int], int],
-    progress: ProgressCallback | None,
-    should_cancel: CancelCheck | None,
-) -> None:
-    annotations = plan.annotations
-    doomed = sorted(annotation.id for annotation in annotations.deletes)
-    for begin in range(0, len(doomed), _CHUNK):
-        session.execute(delete(Annotation).where(Annotation.id.in_(doomed[begin : begin + _CHUNK])))
-    if annotations.updates:
-        session.execute(
-            update(Annotation),
-            [
-                {
-                    "id": old.id,
-                    "label_id": _id(row.label_id),
-                    "memo": row.memo,
-                    "updated_at": row.updated_at,
-                }
-                for old, row in annotations.updates
-            ],
-        )
-    columns = (
-        "article_id",
-        "coder_id",
-        "label_id",
-        "start_offset",
-        "end_offset",
-        "memo",
-        "created_at",
-        "updated_at",
-    )
-    pending = [
-        (
-            _id(row.article_id),
-            _id(row.coder_id),
-            _id(row.label_id),
-            row.start,
-            row.end,
-            row.memo,
-            iso_utc(row.created_at),
-            iso_utc(row.updated_at),
-        )
-        for row in annotations.inserts
-    ]
-    table = table_of(Annotation)
-    for begin in range(0, len(pending), _BATCH):
-        check_cancel(should_cancel, "merge")
-        insert_rows(session, table, columns, pending[begin : begin + _BATCH])
-        report(progress, min(begin + _BATCH, len(pending)), len(pending), "annotations")
 
 
 def _apply_answers(session: Session, plan: Plan, _id: Callable[[int], int]) -> None:
