@@ -57,7 +57,7 @@ from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, NotFoundError
 from framing_app.core.unit_comparison import Passage
 from framing_app.services.adjudication_decisions import Decision, record_decision
-from framing_app.services.adjudication_record import Adjudication, advance, annotation_state
+from framing_app.services.adjudication_record import Adjudication, advance
 from framing_app.services.disagreements import (
     DEFAULT_CONSENSUS,
     Disagreement,
@@ -65,7 +65,7 @@ from framing_app.services.disagreements import (
 )
 from framing_app.services.lookup import clean_name
 from framing_app.services.project import Project
-from framing_app.services.tagging import AnnotationState, check_span
+from framing_app.services.tagging import AnnotationState, check_span, state_of_row
 from framing_app.store.models import Annotation, Article, Coder, Label, utc_now
 
 
@@ -232,7 +232,7 @@ def decide(
         for row in removed:
             for start, end in _outside(text, row.start, row.end, item.start, item.end):
                 wanted.append(Copy(item.label_id, start, end, row.memo))
-        deleted = [annotation_state(row, coder.name) for row in removed]
+        deleted = [state_of_row(row, coder.name) for row in removed]
         for row in removed:
             session.delete(row)
         session.flush()
@@ -365,4 +365,4 @@ def create_copies(
         session.add(row)
         rows.append(row)
     session.flush()
-    return [annotation_state(row, coder.name) for row in rows]
+    return [state_of_row(row, coder.name) for row in rows]

@@ -28,7 +28,7 @@ from framing_app.services.adjudication_decisions import DecisionState, swap_deci
 from framing_app.services.answers import AnswerState
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.project import Project
-from framing_app.services.tagging import AnnotationState, row_of_state
+from framing_app.services.tagging import AnnotationState, row_of_state, state_of_row
 from framing_app.store.models import (
     Annotation,
     Answer,
@@ -99,20 +99,6 @@ class Adjudication:
 
 
 # --------------------------------------------------------------------------- states
-
-
-def annotation_state(row: Annotation, coder: str) -> AnnotationState:
-    return AnnotationState(
-        row.id,
-        row.article_id,
-        coder,
-        row.label_id,
-        row.start,
-        row.end,
-        row.memo,
-        row.created_at,
-        row.updated_at,
-    )
 
 
 def answer_state(row: Answer) -> AnswerState:
@@ -218,7 +204,7 @@ def _swap_annotations(
     rows = []
     for state in remove:
         row = session.get(Annotation, state.id)
-        if row is None or annotation_state(row, state.coder) != state:
+        if row is None or state_of_row(row, state.coder) != state:
             raise ConflictError(
                 f"annotation {state.id} of {state.coder} was changed or deleted since; "
                 f"nothing to {verb}"
