@@ -19,12 +19,14 @@ from framing_app import __version__
 from framing_app.cli_adjudicate import add_adjudication_commands
 from framing_app.cli_agreement import add_agreement_command, check_agreement_arguments
 from framing_app.cli_assign import add_assign_commands
+from framing_app.cli_backup import add_backup_commands, backup_after_command
 from framing_app.cli_commands import (
     cmd_delete_annotation,
     cmd_labels_rename,
     cmd_show,
     passage_span,
 )
+from framing_app.cli_identity import add_acting_coder, check_acting_coder, resolve_acting_coder
 from framing_app.cli_merge import BEFORE_OPEN, add_merge_command
 from framing_app.cli_project import (
     merge_options_after_command,
@@ -33,6 +35,7 @@ from framing_app.cli_project import (
     open_project,
     options_after_command,
 )
+from framing_app.cli_push import add_push_command, check_push_arguments
 from framing_app.cli_questions import (
     ANSWERS,
     add_question_commands,
@@ -44,6 +47,7 @@ from framing_app.cli_reliability import (
     check_export_arguments,
     cmd_export_reliability,
 )
+from framing_app.cli_server import NEEDS_NO_PROJECT, add_server_command
 from framing_app.cli_settings import add_settings_command
 from framing_app.cli_table import print_table as _print_table
 from framing_app.core.errors import Cancelled, FramingError
@@ -92,12 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ) from None
 
             return run_gui(project_path=args.project, db_url=args.db)
-        if not needs_project(args):
+        if not needs_project(args) or getattr(args, NEEDS_NO_PROJECT, False):
             return int(args.handler(None, args))
         if (before_open := getattr(args, BEFORE_OPEN, None)) is not None:
             before_open(args)  # a command's check of its input, before a project is created
         with open_project(args, create=not needs_existing_project(args)) as project:
+            resolve_acting_coder(project, args)
             result: int = args.handler(project, args)
+            backup_after_command(project, args)
             return result
     except FramingError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
@@ -141,6 +147,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
     sub: argparse.ArgumentParser | None = getattr(args, "subparser", None)
     if sub is None:
         return
+    check_acting_coder(sub, args)
     if args.command == "annotate":
         if args.find is not None and (args.start is not None or args.end is not None):
             sub.error("argument --find: not allowed with --start/--end")
@@ -153,6 +160,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
     if args.command == "export":
         check_export_arguments(args)
     check_question_arguments(args)
+    if args.command == "push":
+        check_push_arguments(sub, args)
     if args.command == "show" and not args.annotations:
         for option, value in (("--coder", args.coder), ("--tsv", args.tsv)):
             if value:
@@ -183,8 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     after = options_after_command()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, handler: Callable[..., int], help_: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_, description=help_, parents=[after])
+    def command(
+        name: str, handler: Callable[..., int], help_: str, *, project_options: bool = True
+    ) -> argparse.ArgumentParser:
+        # Without *project_options* the command defines --project/--db itself, meaning
+        # something else than the project to open (push: the file to read, the target).
+        parents = [after] if project_options else []
+        sub = commands.add_parser(name, help=help_, description=help_, parents=parents)
         sub.set_defaults(handler=handler, subparser=sub)
         return sub
 
@@ -237,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("file", type=Path, metavar="FILE.json")
 
     sub = command("annotate", cmd_annotate, "tag a passage of an article (for scripts and tests)")
-    sub.add_argument("--coder", required=True, help="coder name (created if new)")
+    add_acting_coder(sub, "coder name (created if new)")
     sub.add_argument("--article", required=True, metavar="ID", help="external or internal id")
     sub.add_argument("--label", required=True, metavar="NAME")
     sub.add_argument("--start", type=int, metavar="N", help="0-based, inclusive")
@@ -264,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub = command("status", cmd_status, "show or set a coder's status on articles")
-    sub.add_argument("--coder", required=True, metavar="NAME")
+    add_acting_coder(sub, None)
     which = sub.add_mutually_exclusive_group(required=True)
     which.add_argument("--article", nargs="+", metavar="ID", help="external or internal ids")
     which.add_argument("--all", action="store_true", help="every article")
@@ -345,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_adjudication_commands(command, after)
     add_merge_command(command)
     add_assign_commands(command, after)
+    add_backup_commands(command)
+    add_server_command(command)
+    add_push_command(command)
     return parser
 
 

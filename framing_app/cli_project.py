@@ -8,13 +8,17 @@ creates a project behind a mistyped path.
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from pathlib import Path
 
 from framing_app.cli_agreement import MATRIX_DEST
 from framing_app.cli_assign import COMMANDS as ASSIGN_COMMANDS
+from framing_app.cli_backup import COMMANDS as BACKUP_COMMANDS
 from framing_app.cli_settings import VALUE_DEST
-from framing_app.core.errors import FramingError
-from framing_app.services.project import NoProjectError, Project
+from framing_app.core.errors import AuthenticationNeeded, FramingError
+from framing_app.services.project import NoProjectError, Project, is_server_url
+from framing_app.services.server_login import open_server
 
 PROG = "framing-app"
 
@@ -30,6 +34,8 @@ _NEVER_CREATE = frozenset(
     | {"disagreements", "adjudicate"}
     # Assignments need the project's articles and coders.
     | set(ASSIGN_COMMANDS)
+    # Nothing to back up, list or restore into in a project that does not exist.
+    | set(BACKUP_COMMANDS)
 )
 
 
@@ -105,6 +111,8 @@ def needs_existing_project(args: argparse.Namespace) -> bool:
 def open_project(args: argparse.Namespace, *, create: bool = True) -> Project:
     """The project *args* name; without *create*, a missing one is a one-line error."""
     try:
+        if is_server_url(args.db):
+            return _open_server(args.db)
         if args.db:
             return Project.open(url=args.db, create=create)
         return Project.open(path=args.project, create=create)
@@ -116,3 +124,22 @@ def open_project(args: argparse.Namespace, *, create: bool = True) -> Project:
         else:
             hint = f"`{PROG} import ...` creates the default project"
         raise FramingError(f"{error}; {hint}") from None
+
+
+def _open_server(url: str) -> Project:
+    """A server project, its password from the keyring, libpq's own sources, or the terminal."""
+    prompt = _ask_password if sys.stdin.isatty() else None
+    try:
+        return open_server(url, prompt)
+    except AuthenticationNeeded as error:
+        raise FramingError(
+            f"{error}; give the password through PGPASSWORD or ~/.pgpass, or run the "
+            "command at a terminal to be asked"
+        ) from None
+
+
+def _ask_password(location: str) -> str | None:
+    try:
+        return getpass.getpass(f"Password for {location}: ")
+    except EOFError:
+        return None

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from framing_app.cli_identity import add_acting_coder
 from framing_app.cli_table import print_table
 from framing_app.core.questions import LEVELS, options_text, split_options
 from framing_app.services import answer_exchange, answers, questions
@@ -97,7 +98,7 @@ def add_question_commands(command: Command, after: argparse.ArgumentParser) -> N
     )
 
     sub = command("answer", cmd_answer, ANSWER_HELP)
-    sub.add_argument("--coder", required=True, metavar="NAME", help="coder name (created if new)")
+    add_acting_coder(sub, "coder name (created if new)")
     sub.add_argument("--article", required=True, metavar="ID", help="external or internal id")
     sub.add_argument("--question", required=True, metavar="NAME")
     sub.add_argument(

@@ -24,7 +24,10 @@ SETTINGS_DESCRIPTION = (
     "commands on it (articles, show, export), still sees every coder's work. Enforcement "
     "on the server comes with the team server. show-sample: while it is on, the article list "
     "marks the articles of the reliability sample (drawn by framing-app assign), which is "
-    "hidden from coders by default and always while blind coding is on."
+    "hidden from coders by default and always while blind coding is on. backup-interval and "
+    "backups-kept: how often (in minutes of work) a SQLite project is backed up into the "
+    "backups folder beside it, and how many of those backups are kept (see framing-app "
+    "backup --help)."
 )
 BLIND_CODING_HELP = (
     "show blind coding (on or off), or turn it on or off: while on, the coding window "
@@ -33,6 +36,14 @@ BLIND_CODING_HELP = (
 SHOW_SAMPLE_HELP = (
     "show whether coders see the reliability sample (on or off), or turn it on or off: while "
     "on, the article list marks the articles every coder codes (never while blind coding is on)"
+)
+BACKUP_INTERVAL_HELP = (
+    "show or set the minutes of work between automatic backups (the coding window backs up "
+    "when it opens the project, then every so many minutes if something was changed)"
+)
+BACKUPS_KEPT_HELP = (
+    "show or set how many automatic backups are kept; the oldest beyond that are deleted "
+    "when a new one is made"
 )
 # The dest of a setting's value; without one the command only reads.
 VALUE_DEST = "setting_value"
@@ -63,6 +74,15 @@ def add_settings_command(
         SHOW_SAMPLE_HELP,
         "Off by default: a coder who knows which articles are compared may code them differently.",
     )
+    _count(
+        settings,
+        after,
+        project_settings.BACKUP_INTERVAL,
+        cmd_backup_interval,
+        BACKUP_INTERVAL_HELP,
+        "MINUTES",
+    )
+    _count(settings, after, project_settings.BACKUPS_KEPT, cmd_backups_kept, BACKUPS_KEPT_HELP, "N")
 
 
 def cmd_settings(project: Project, args: argparse.Namespace) -> int:
@@ -113,6 +133,33 @@ def cmd_show_sample(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup_interval(project: Project, args: argparse.Namespace) -> int:
+    minutes = getattr(args, VALUE_DEST)
+    if minutes is None:
+        print(project_settings.backup_interval(project))
+        return 0
+    if not project_settings.set_backup_interval(project, minutes):
+        print(f"The backup interval was already {minutes} minute(s).")
+    else:
+        print(f"Automatic backups are made every {minutes} minute(s) of work.")
+    return 0
+
+
+def cmd_backups_kept(project: Project, args: argparse.Namespace) -> int:
+    count = getattr(args, VALUE_DEST)
+    if count is None:
+        print(project_settings.backups_kept(project))
+        return 0
+    if not project_settings.set_backups_kept(project, count):
+        print(f"The number of backups kept was already {count}.")
+    else:
+        print(
+            f"The newest {count} automatic backup(s) are kept; older ones go when the next "
+            "backup is made."
+        )
+    return 0
+
+
 def _switch(
     settings: argparse._SubParsersAction[argparse.ArgumentParser],
     after: argparse.ArgumentParser,
@@ -133,4 +180,42 @@ def _switch(
         choices=[project_settings.ON, project_settings.OFF],
         metavar="on|off",
         help="the new value; without it, print the current one",
+    )
+
+
+def _count(
+    settings: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+    setting: project_settings.NumberSetting,
+    handler: Callable[..., int],
+    help_: str,
+    metavar: str,
+) -> None:
+    """The subcommand of a whole-number setting: ``settings NAME [VALUE]``."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid number: '{text}'") from None
+        if not setting.minimum <= value <= setting.maximum:
+            raise argparse.ArgumentTypeError(
+                f"must be from {setting.minimum} to {setting.maximum}, not {value}"
+            )
+        return value
+
+    sub = settings.add_parser(
+        setting.name,
+        help=help_,
+        description=f"{help_[0].upper()}{help_[1:]} (default {setting.default}).",
+        parents=[after],
+    )
+    sub.set_defaults(handler=handler, subparser=sub)
+    sub.add_argument(
+        VALUE_DEST,
+        nargs="?",
+        type=number,
+        metavar=metavar,
+        help=f"the new value, {setting.minimum} to {setting.maximum}; without it, print the "
+        "current one",
     )

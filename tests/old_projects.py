@@ -5,6 +5,8 @@ rows from the standard library's ``sqlite3`` (``executemany`` builds a
 project of many megabytes in well under a second), and the file is in WAL
 mode like every project framing-app has written. Row counts and revisions are
 read back with ``sqlite3`` too, independently of the application's code.
+:func:`upgrade_database`, :func:`revisions_after` and
+:func:`database_revision` work on a PostgreSQL database as well.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import Script, ScriptDirectory
+from raw_db import raw_connection
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
 from framing_app.store.engine import create_project_engine, sqlite_url
@@ -81,19 +85,67 @@ def make_old_project(
 def upgrade_old_project(path: Path, target: str) -> None:
     """Bring the project at *path* to schema revision *target* with the shipped
     migrations, as the framing-app of that revision would have (no backup)."""
-    engine = create_project_engine(sqlite_url(path))
+    upgrade_database(sqlite_url(path), target, where=str(path))
+
+
+def upgrade_database(
+    url: str, target: str, script_location: Path = MIGRATIONS_DIR, *, where: str | None = None
+) -> None:
+    """Bring the database at *url* (a SQLite file or a server database) to revision *target*.
+
+    The migrations in *script_location* run in one transaction on a
+    connection of :func:`create_project_engine`, through
+    :func:`schema_change` as :func:`framing_app.store.migrate.migrate` runs
+    them, but with no backup and no check of what the database holds: the
+    framing-app of that revision upgrading (or creating) it. *where* names
+    the database in messages.
+    """
+    engine = create_project_engine(url)
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(script_location))
     try:
-        with schema_change(engine, str(path)) as conn:
+        with schema_change(engine, where or url) as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, target)
     finally:
         engine.dispose()
 
 
+def revisions_after(revision: str, script_location: Path = MIGRATIONS_DIR) -> list[str]:
+    """Every revision after *revision* up to the head, oldest first: one per upgrade step.
+
+    Read from the script directory, so a revision added later is included.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    script = ScriptDirectory.from_config(config)
+    steps: list[str] = []
+    step: Script | None = script.get_revision(head_revision(script_location))
+    while step is not None and step.revision != revision:
+        steps.append(step.revision)
+        down = step.down_revision
+        assert down is None or isinstance(down, str), f"{step.revision} merges {down}"
+        step = script.get_revision(down) if down is not None else None
+    assert step is not None, f"revision {revision} is not below the head"
+    return steps[::-1]
+
+
+def database_revision(url: str) -> str | None:
+    """The schema revision stamped in the database at *url* (either backend), read by its driver."""
+    with raw_connection(url) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'alembic_version'"
+            if not conn.sqlite
+            else "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()[0]
+        if not found:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+
+
 def table_counts(path: Path) -> dict[str, int]:
-    """Rows per table (SQLite's own tables left out) of the database file at *path*.
+    """Rows per table (SQLite's own tables and the schema's history left out) of *path*.
 
     Empty tables are left out too: a table that a newer schema adds (empty
     after the upgrade, like 0004's ``project_setting``) is no change to the
@@ -106,7 +158,7 @@ def table_counts(path: Path) -> dict[str, int]:
             row[0]
             for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                " AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_change') ORDER BY name"
             )
         ]
         counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
@@ -119,14 +171,19 @@ Dump = dict[str, list[tuple[object, ...]]]
 
 
 def dump_rows(path: Path) -> Dump:
-    """Every row of every table (SQLite's own and the version stamp left out), in key order."""
+    """Every row of every table, in key order.
+
+    SQLite's own tables, the version stamp and ``schema_change`` (the log that
+    every creation and upgrade adds to, migration 0008) are left out.
+    """
     conn = sqlite3.connect(path)
     try:
         tables = [
             row[0]
             for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name"
+                " AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT IN ('alembic_version', 'schema_change') ORDER BY name"
             )
         ]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}

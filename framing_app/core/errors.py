@@ -43,6 +43,14 @@ class SchemaError(FramingError):
     """The database cannot be opened by this version (newer schema, foreign file)."""
 
 
+class AuthenticationNeeded(FramingError):
+    """The server wants a password (or another one) for this login."""
+
+
+class PermissionRefused(FramingError):
+    """The server's roles do not allow this login the action (see :mod:`.permissions`)."""
+
+
 class StorageError(FramingError):
     """The database failed for a reason outside the program (locked, read-only, full)."""
 

@@ -51,13 +51,13 @@ from framing_app.gui.agreement_export import export_chart, export_table
 from framing_app.gui.agreement_pages import ArticlesPage, BreakdownPage, notes_html, summary_text
 from framing_app.gui.agreement_runner import (
     Computed,
-    JobRunner,
     Work,
     breakdown_work,
     report_work,
 )
 from framing_app.gui.agreement_table_model import WARNING_SIGN, ReportModel, count
 from framing_app.gui.background import progress_text, show_error
+from framing_app.gui.job_runner import JobRunner
 from framing_app.gui.operations import Operations
 from framing_app.services import codebook, questions
 from framing_app.services.agreement_breakdown import ArticleBreakdown

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from framing_app import __version__
 from framing_app.core.errors import FramingError
 from framing_app.core.names import clean_name
+from framing_app.core.permissions import LeadAction
 from framing_app.gui import crash_report
+from framing_app.gui.connect_dialog import remember_server
 from framing_app.gui.main_window import MainWindow, remember_project
 from framing_app.gui.platform_check import window_problem
 from framing_app.services import articles, coders
-from framing_app.services.project import Project
+from framing_app.services.project import Project, is_server_url
+from framing_app.services.server_identity import lead_refusal, server_identity
+from framing_app.services.server_login import open_server
 
 ORGANISATION = "framing-app"
 
@@ -67,7 +72,12 @@ def ask_coder(parent: QWidget | None, project: Project) -> str | None:
 
 
 def offer_first_articles(window: MainWindow) -> None:
-    """On an empty project, offer to import files or open the sample articles."""
+    """On an empty project, offer to import files or open the sample articles.
+
+    Not to a coder on a server: only a lead may import there.
+    """
+    if lead_refusal(window.project, LeadAction.ARTICLES) is not None:
+        return
     if articles.has_articles(window.project):
         return
     box = QMessageBox(window)
@@ -87,6 +97,14 @@ def offer_first_articles(window: MainWindow) -> None:
         window.import_sample()
 
 
+def ask_password(parent: QWidget | None, location: str) -> str | None:
+    """The password of *location*, asked for; None if the person cancels."""
+    password, ok = QInputDialog.getText(
+        parent, "Password", f"Password for {location}:", QLineEdit.EchoMode.Password
+    )
+    return password if ok else None
+
+
 class Launcher:
     """Keeps one main window open and can replace it with another project's."""
 
@@ -94,13 +112,29 @@ class Launcher:
         self.settings = settings
         self.window: MainWindow | None = None
 
-    def open(self, path: Path | None = None, url: str | None = None) -> bool:
+    def open(
+        self,
+        path: Path | None = None,
+        url: str | None = None,
+        *,
+        password: str | None = None,
+        remember: bool = False,
+    ) -> bool:
         try:
-            project = Project.open(path=path, url=url)
+            if is_server_url(url):
+                assert url is not None
+                prompt = partial(ask_password, self.window)
+                project = open_server(url, prompt, password=password, remember=remember)
+                remember_server(self.settings, project.location)
+            else:
+                project = Project.open(path=path, url=url)
         except FramingError as error:
             QMessageBox.critical(self.window, "framing-app", str(error))
             return False
-        coder = self.settings.value(f"coder/{project.location}")
+        identity = server_identity(project)
+        # On a server the coder is the login; nobody is asked for a name.
+        coder = identity.login if identity is not None else None
+        coder = coder or self.settings.value(f"coder/{project.location}")
         if not coder:
             coder = ask_coder(self.window, project)
             if coder is None:

@@ -93,6 +93,7 @@ class ArticleListModel(QAbstractTableModel):
         self._dots: dict[CodingStatus, QIcon] = {}
         self._show_sample = False
         self._sample_mark: QIcon | None = None
+        self._present: dict[int, list[str]] = {}  # article id -> teammates who have it open
 
     # -- the query ----------------------------------------------------------
     def query(self) -> ArticleQuery:
@@ -278,9 +279,14 @@ class ArticleListModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
+            shown = _display(row, column)
+            if column == TITLE and (here := self._present.get(row.id)):
+                return f"{shown}  \N{BULLET} {', '.join(here)}"
+            return shown
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = _tooltip(row, column, self._query.coder)
+            if column == TITLE and (here := self._present.get(row.id)):
+                tip = f"{tip}\nOpen now by {', '.join(here)}"
             if column == TITLE:
                 if self._show_sample and row.in_sample:
                     tip = f"{tip}\n{SAMPLE_TIP}"
@@ -301,6 +307,21 @@ class ArticleListModel(QAbstractTableModel):
         if role == ARTICLE_ID_ROLE:
             return row.id
         return None
+
+    def set_present(self, present: dict[int, list[str]]) -> None:
+        """Show which teammates have which articles open (a server's presence), redrawing
+        only the rows whose names changed."""
+        changed = {
+            a
+            for a in present.keys() | self._present.keys()
+            if present.get(a) != self._present.get(a)
+        }
+        self._present = dict(present)
+        for article_id in changed:
+            row = self._row_of_id.get(article_id)
+            if row is not None:
+                index = self.index(row, TITLE)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
 
     # -- inside -------------------------------------------------------------
     def _set_rows(self, rows: list[ArticleRow], asked: int = WINDOW) -> None:

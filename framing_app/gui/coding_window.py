@@ -29,6 +29,7 @@ from framing_app.gui.undo_commands import (
     AnswerCommand,
     DeleteCommand,
     EditCommand,
+    KnownVersions,
     TagCommand,
     push_done,
     state_of,
@@ -58,6 +59,7 @@ class CodingWindow(QMainWindow):
     coder: str
     ops: Operations
     undo_stack: QUndoStack
+    versions: KnownVersions
     article_id: int | None
     compare_coder: str | None
     article_list: ArticleListPane
@@ -243,9 +245,11 @@ class CodingWindow(QMainWindow):
         )
         if info is None:
             return
+        made = state_of(info, label_id)
+        self.versions.left(made)
         push_done(
             self.undo_stack,
-            TagCommand(f"Tag “{info.label}”", self.project, self.ops, state_of(info, label_id)),
+            TagCommand(f"Tag “{info.label}”", self.project, self.ops, made, self.versions),
         )
         self._annotations.append(info)
         # The selection collapses so the coder sees the label's colour at once.
@@ -309,6 +313,14 @@ class CodingWindow(QMainWindow):
             )
             self.statusBar().showMessage(message, 4000)
 
+    def _shown_version(self, annotation_id: int) -> int | None:
+        """The version of the annotation as this window shows it: an edit is made to that one.
+
+        On a shared server a teammate may have changed it since it was shown;
+        the services then refuse the edit instead of overwriting theirs.
+        """
+        return next((a.version for a in self._annotations if a.id == annotation_id), None)
+
     def _current(self, annotation_id: int) -> tagging.AnnotationState | None:
         try:
             return tagging.annotation_state(self.project, annotation_id)
@@ -338,11 +350,18 @@ class CodingWindow(QMainWindow):
             start=start,
             end=end,
         )
-        after = self.ops.run(text, lambda: tagging.apply_annotation_state(self.project, wanted))
+        shown = self._shown_version(annotation_id)
+        after = self.ops.run(
+            text,
+            lambda: tagging.apply_annotation_state(self.project, wanted, expect_version=shown),
+        )
         if after is None:
             self.refresh_annotations(select=annotation_id)  # the stored values again
             return
-        push_done(self.undo_stack, EditCommand(text, self.project, self.ops, before, after))
+        self.versions.left(after)
+        push_done(
+            self.undo_stack, EditCommand(text, self.project, self.ops, before, after, self.versions)
+        )
 
     def relabel(self, annotation_id: int, label: int | str) -> None:
         label_id = self._label_id(label, "Relabel")
@@ -368,12 +387,19 @@ class CodingWindow(QMainWindow):
         state = self._current(annotation_id)
         if state is None:
             return
+        shown = self._shown_version(annotation_id)
         info = self.ops.run(
-            "Delete", lambda: tagging.delete_annotation(self.project, annotation_id)
+            "Delete",
+            lambda: tagging.delete_annotation(self.project, annotation_id, expect_version=shown),
         )
-        if info is not None:
+        if info is None:
+            self.refresh_annotations(select=annotation_id)  # as it is now
+        else:
             text = f"Delete “{info.label}” annotation"
-            push_done(self.undo_stack, DeleteCommand(text, self.project, self.ops, state))
+            self.versions.pop(annotation_id, None)
+            push_done(
+                self.undo_stack, DeleteCommand(text, self.project, self.ops, state, self.versions)
+            )
 
     def delete_selected(self) -> None:
         selected = self.panel.selected_annotation()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -20,11 +21,15 @@ from PySide6.QtWidgets import (
 
 from framing_app import __version__
 from framing_app.core.changes import Changes
+from framing_app.core.permissions import LeadAction
 from framing_app.core.records import CodingStatus
 from framing_app.gui.article_list import ArticleListPane
+from framing_app.gui.backup_restore import back_up_now, open_restore_dialog
+from framing_app.gui.backup_timer import BackupTimer
 from framing_app.gui.codebook_editor import CodebookEditor
 from framing_app.gui.coding_panel import CodingPanel
 from framing_app.gui.coding_window import NO_ARTICLES_TEXT, CodingWindow
+from framing_app.gui.connect_dialog import ConnectDialog
 from framing_app.gui.file_jobs import (
     choose_annotation_import,
     export_annotations_interactive,
@@ -33,19 +38,24 @@ from framing_app.gui.file_jobs import (
 )
 from framing_app.gui.find_bar import FindBar
 from framing_app.gui.help_dialogs import GuideDialog, ShortcutsDialog, shortcut_rows, show_about
+from framing_app.gui.live_updates import LiveUpdates
 from framing_app.gui.operations import OUTSIDE, Operations
 from framing_app.gui.project_merge_dialog import choose_and_merge
 from framing_app.gui.reader import Highlight, ReaderPane
+from framing_app.gui.undo_commands import KnownVersions
 from framing_app.services import (
+    backups,
     codebook,
     coders,
     project_settings,
     questions,
 )
-from framing_app.services.project import Project
+from framing_app.services.project import Project, is_server_url
 from framing_app.services.sample_corpus import sample_folder
+from framing_app.services.server_identity import lead_refusal, server_identity
 from framing_app.services.tagging import AnnotationInfo
 
+ARTICLES = LeadAction.ARTICLES
 DEFAULT_FONT_POINTS = 13.0
 OUTSIDE_CHECK_MS = 3000
 
@@ -58,7 +68,7 @@ class MainWindow(CodingWindow):
         project: Project,
         coder: str,
         settings: QSettings,
-        open_project: Callable[[Path], object] | None = None,
+        open_project: Callable[..., object] | None = None,
     ) -> None:
         super().__init__()
         self.project = project
@@ -71,6 +81,8 @@ class MainWindow(CodingWindow):
         self._highlights: dict[AnnotationInfo, Highlight] = {}
         self.compare_coder: str | None = None
         self.undo_stack = QUndoStack(self)
+        # What this window's own steps left each annotation at (see KnownVersions).
+        self.versions = KnownVersions()
         self._label_colors: dict[str, str] = {}
         self._label_names: dict[int, str] = {}  # by label id, for step names
         self._label_shortcuts: list[QShortcut] = []
@@ -103,10 +115,27 @@ class MainWindow(CodingWindow):
         # activated again; the check is one PRAGMA on an idle connection.
         self.project.changed_elsewhere()  # the baseline
         self._outside_change_waiting = False
+        self._backup_failure_shown = False
         self._outside_timer = QTimer(self)
         self._outside_timer.setInterval(OUTSIDE_CHECK_MS)
         self._outside_timer.timeout.connect(self.check_outside_changes)
         self._outside_timer.start()
+        # A rolling backup of the project as opened, then every few minutes of work.
+        self.backup_timer = BackupTimer(project, self)
+        self.backup_timer.backed_up.connect(
+            lambda path: self.statusBar().showMessage(f"Backed up to {Path(path).name}.", 4000)
+        )
+        self.backup_timer.failed.connect(self._automatic_backup_failed)
+        self.ops.changed.connect(self.backup_timer.follow_changes)
+        self.backup_timer.start()
+        # On a server, teammates' changes arrive as notifications, at once.
+        self._heard = Changes()
+        self.live: LiveUpdates | None = None
+        if project.path is None:
+            self.live = LiveUpdates(project, self)
+            self.live.heard.connect(self._heard_from_server)
+            self.live.present.connect(self.article_list.model.set_present)
+            self.live.start()
         self.article_list.set_coder(self.coder)
         self._restore_settings()
         self._update_title()
@@ -131,27 +160,58 @@ class MainWindow(CodingWindow):
         menu.addAction(action)
         return action
 
+    def _lead_only(self, action: QAction, what: LeadAction) -> QAction:
+        """Disable *action* for a coder on a server, with the reason as its tooltip.
+
+        The server refuses the action anyway (row-level security); the window
+        says so before the coder tries. Read once: a role changes only when a
+        lead changes it, and the database keeps enforcing it meanwhile.
+        """
+        refusal = lead_refusal(self.project, what)
+        if refusal is not None:
+            action.setEnabled(False)
+            action.setToolTip(refusal[0].upper() + refusal[1:] + ".")
+            self.lead_only_actions.append(action)
+        return action
+
     def _build_actions(self) -> None:
+        self.lead_only_actions: list[QAction] = []
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&New project…", self.new_project, QKeySequence.StandardKey.New)
         self._action(
             file_menu, "&Open project…", self.choose_project, QKeySequence.StandardKey.Open
         )
+        self._action(file_menu, "&Connect to server…", self.connect_to_server)
         self.recent_menu = file_menu.addMenu("Recent projects")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self._action(file_menu, "&Import articles…", self.import_files, "Ctrl+I")
-        self._action(file_menu, "Import a &folder of articles…", self.import_folder)
-        self._action(file_menu, "Open the &sample articles", self.import_sample)
+        lead = self._lead_only
+        lead(self._action(file_menu, "&Import articles…", self.import_files, "Ctrl+I"), ARTICLES)
+        lead(self._action(file_menu, "Import a &folder of articles…", self.import_folder), ARTICLES)
+        lead(self._action(file_menu, "Open the &sample articles", self.import_sample), ARTICLES)
         file_menu.addSeparator()
         self._action(
             file_menu, "&Export annotations (CSV)…", lambda: self.export(excel=False), "Ctrl+E"
         )
         self._action(file_menu, "Export annotations for E&xcel…", lambda: self.export(excel=True))
-        self._action(file_menu, "Import &another coder's annotations…", self.import_annotations)
-        self._action(
-            file_menu, "&Merge project…", lambda: choose_and_merge(self, self.ops, self.project)
+        lead(
+            self._action(
+                file_menu, "Import &another coder's annotations…", self.import_annotations
+            ),
+            LeadAction.OTHERS_WORK,
+        )
+        lead(
+            self._action(
+                file_menu, "&Merge project…", lambda: choose_and_merge(self, self.ops, self.project)
+            ),
+            LeadAction.MERGE,
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up now…", self.back_up_now)
+        lead(
+            self._action(file_menu, "Res&tore from backup…", self.restore_from_backup),
+            LeadAction.RESTORE,
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -219,14 +279,18 @@ class MainWindow(CodingWindow):
         clear_filter.setContext(Qt.ShortcutContext.WidgetShortcut)
         coding_menu.addSeparator()
         self._action(coding_menu, "A&greement…", self.show_agreement, "Ctrl+Shift+G")
-        self._action(
-            coding_menu, "&Review disagreements…", lambda: self.open_review(), "Ctrl+Shift+R"
+        lead(
+            self._action(
+                coding_menu, "&Review disagreements…", lambda: self.open_review(), "Ctrl+Shift+R"
+            ),
+            LeadAction.ADJUDICATE,
         )
 
         article_menu = bar.addMenu("&Article")
         self.delete_article_action = self._action(
             article_menu, "&Delete…", self.delete_current_article
         )
+        lead(self.delete_article_action, ARTICLES)
 
         view_menu = bar.addMenu("&View")
         self._action(
@@ -237,7 +301,10 @@ class MainWindow(CodingWindow):
         )
 
         codebook_menu = bar.addMenu("Code&book")
-        self._action(codebook_menu, "&Edit codebook…", self.edit_codebook, "Ctrl+Shift+B")
+        lead(
+            self._action(codebook_menu, "&Edit codebook…", self.edit_codebook, "Ctrl+Shift+B"),
+            LeadAction.CODEBOOK,
+        )
         self.blind_action = QAction("&Blind coding", self, checkable=True)
         self.blind_action.setToolTip(
             "For the whole project: while coding, nobody sees another coder's "
@@ -245,6 +312,7 @@ class MainWindow(CodingWindow):
         )
         self.blind_action.triggered.connect(self._set_blind_coding)
         codebook_menu.addAction(self.blind_action)
+        lead(self.blind_action, LeadAction.SETTINGS)
         self.show_sample_action = QAction("Show the reliability &sample", self, checkable=True)
         self.show_sample_action.setToolTip(
             "For the whole project: mark the articles of the reliability sample in the "
@@ -252,6 +320,9 @@ class MainWindow(CodingWindow):
         )
         self.show_sample_action.triggered.connect(self._set_show_sample)
         codebook_menu.addAction(self.show_sample_action)
+        lead(self.show_sample_action, LeadAction.SETTINGS)
+        for menu in (file_menu, coding_menu, article_menu, codebook_menu):
+            menu.setToolTipsVisible(True)  # a disabled action says why
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -274,6 +345,10 @@ class MainWindow(CodingWindow):
         self.coder_box.setMinimumContentsLength(14)
         self.coder_box.activated.connect(self._coder_chosen)
         toolbar.addWidget(self.coder_box)
+        if (identity := server_identity(self.project)) is not None:
+            # The server knows who is coding: the login, not a name to pick.
+            self.coder_box.setEnabled(False)
+            self.coder_box.setToolTip(f"On a server you code as your login, {identity.login}.")
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Compare with: "))
         self.compare_box = QComboBox()
@@ -344,8 +419,22 @@ class MainWindow(CodingWindow):
             return
         if self.panel.questions_box.editing():
             return
+        # A server says precisely what changed; a project file only that something did.
+        changes = self._heard or Changes.all()
+        self._heard = Changes()
         self._outside_change_waiting = False
-        self.ops.announce(Changes.all(), OUTSIDE)
+        self.ops.announce(changes, OUTSIDE)
+
+    def _heard_from_server(self, changes: Changes) -> None:
+        """A teammate's committed change: shown now, or once the coder stops typing."""
+        self._heard = self._heard | changes
+        self._outside_change_waiting = True
+        self.check_outside_changes()
+
+    def show_article(self, article_id: int) -> None:
+        super().show_article(article_id)
+        if self.live is not None:
+            self.live.show_article(self.article_id)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -353,8 +442,13 @@ class MainWindow(CodingWindow):
             self.check_outside_changes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # The project may be closed next: no more looking for outside changes.
+        # The project may be closed next: no more looking for outside changes,
+        # no more backups, and none still being written.
         self._outside_timer.stop()
+        self.backup_timer.stop()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
         self.save_settings()
         super().closeEvent(event)
 
@@ -590,6 +684,29 @@ class MainWindow(CodingWindow):
         if report is not None:
             self.ops.announce(report.changes)
 
+    # -- backups ------------------------------------------------------------
+    def back_up_now(self) -> None:
+        if back_up_now(self, self.ops, self.project) is not None:
+            self.backup_timer.mark_backed_up()
+
+    def restore_from_backup(self) -> None:
+        open_restore_dialog(self, self.ops, self.project, self._restored)
+
+    def _restored(self, _result: backups.RestoreResult) -> None:
+        # The undo history holds ids of the project as it was: they may name
+        # nothing, or something else, in the restored one.
+        self.undo_stack.clear()
+        # The restored project may not know this window's coder yet.
+        self.ops.run("Coder", lambda: coders.add_coder(self.project, self.coder))
+        self._fill_coder_boxes()
+        self.backup_timer.mark_backed_up()
+
+    def _automatic_backup_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Automatic backup failed: {message}", 30000)
+        if not self._backup_failure_shown:  # once: the next tick tries again
+            self._backup_failure_shown = True
+            self.ops.show_error("Automatic backup", message)
+
     # -- projects -----------------------------------------------------------
     def new_project(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -605,9 +722,21 @@ class MainWindow(CodingWindow):
         if name:
             self._switch_project(Path(name))
 
+    def connect_to_server(self) -> None:
+        """File ▸ Connect to server…: open a team server's project in this window's place."""
+        dialog = ConnectDialog(self.settings, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or self._open_project is None:
+            return
+        choice = dialog.choice()
+        self.save_settings()
+        self._open_project(None, choice.url, password=choice.password, remember=choice.remember)
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for entry in recent_projects(self.settings):
+            if is_server_url(entry):
+                self.recent_menu.addAction(entry, partial(self._switch_server, entry))
+                continue
             self.recent_menu.addAction(entry, partial(self._switch_project, Path(entry)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
@@ -616,6 +745,11 @@ class MainWindow(CodingWindow):
         if self._open_project is not None:
             self.save_settings()
             self._open_project(path)
+
+    def _switch_server(self, url: str) -> None:
+        if self._open_project is not None:
+            self.save_settings()
+            self._open_project(None, url)
 
 
 def recent_projects(settings: QSettings) -> list[str]:

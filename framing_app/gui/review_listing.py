@@ -5,7 +5,7 @@ article unit by unit; at the sentence unit over thousands of articles that
 takes seconds (syntok cuts each article). :class:`ReviewLister` runs
 :func:`~framing_app.gui.disagreement_list.list_review` as a background
 :class:`~framing_app.gui.background.Job` (through the Agreement window's
-:class:`~framing_app.gui.agreement_runner.JobRunner`: progress signals,
+:class:`~framing_app.gui.job_runner.JobRunner`: progress signals,
 a cancel flag, one job at a time), so the window keeps repainting and can
 offer Cancel. A new request while one runs cancels it and runs next: only
 the listing of the last request is announced.
@@ -18,8 +18,8 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from framing_app.gui.agreement_runner import JobRunner
 from framing_app.gui.disagreement_list import Listing, ReviewRequest, list_review
+from framing_app.gui.job_runner import JobRunner
 from framing_app.services.progress import CancelCheck, ProgressCallback
 from framing_app.services.project import Project
 

@@ -45,6 +45,7 @@ def state_of(info: AnnotationInfo, label_id: int) -> AnnotationState:
         info.memo,
         info.created_at,
         info.updated_at,
+        info.version,
     )
 
 
@@ -83,23 +84,44 @@ class Step(QUndoCommand):
         raise NotImplementedError
 
 
+class KnownVersions(dict[int, int]):
+    """Annotation id -> the version this window's own actions last left it at.
+
+    Undo and redo apply only on top of that version: if anyone else (a
+    teammate on the server, a lead, another window) changed the annotation
+    since, the step is refused instead of overwriting their change. Only this
+    window's actions update it, never a refresh of the view.
+    """
+
+    def left(self, state: AnnotationState) -> None:
+        self[state.id] = state.version
+
+
 class _Presence(Step):
     """An annotation that one direction creates and the other deletes."""
 
     def __init__(
-        self, text: str, project: Project, ops: Operations, state: AnnotationState
+        self,
+        text: str,
+        project: Project,
+        ops: Operations,
+        state: AnnotationState,
+        versions: KnownVersions,
     ) -> None:
         super().__init__(text, project, ops)
         self.state = state
+        self.versions = versions
 
     def _create(self) -> Changes:
         self.state = tagging.restore_annotation_state(self.project, self.state)
+        self.versions.left(self.state)
         return self.state.changes
 
     def _remove(self) -> Changes:
-        # Read first: what goes is put back as it was at this moment.
-        self.state = tagging.annotation_state(self.project, self.state.id)
-        return tagging.delete_annotation(self.project, self.state.id).changes
+        expected = self.versions.get(self.state.id, self.state.version)
+        info = tagging.delete_annotation(self.project, self.state.id, expect_version=expected)
+        self.versions.pop(self.state.id, None)
+        return info.changes
 
 
 class TagCommand(_Presence):
@@ -132,15 +154,23 @@ class EditCommand(Step):
         ops: Operations,
         before: AnnotationState,
         after: AnnotationState,
+        versions: KnownVersions,
     ) -> None:
         super().__init__(text, project, ops)
         self.before, self.after = before, after
+        self.versions = versions
 
     def do(self) -> Changes:
-        return tagging.apply_annotation_state(self.project, self.after).changes
+        return self._apply(self.after)
 
     def undo_it(self) -> Changes:
-        return tagging.apply_annotation_state(self.project, self.before).changes
+        return self._apply(self.before)
+
+    def _apply(self, state: AnnotationState) -> Changes:
+        expected = self.versions.get(state.id)
+        done = tagging.apply_annotation_state(self.project, state, expect_version=expected)
+        self.versions.left(done)
+        return done.changes
 
 
 class LabelEditCommand(Step):

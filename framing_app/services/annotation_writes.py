@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import Session
 
 from framing_app.core.timestamps import iso_utc
@@ -57,14 +57,24 @@ def write_plan(
     # call per value would cost a tenth of the whole import).
     real_id = real.get
     if plan.updates:
+        # Core, not the ORM's bulk update: the ORM would want each row's
+        # stored version; the statement raises it instead (migration 0008).
+        table = table_of(Annotation)
         session.execute(
-            update(Annotation),
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                label_id=bindparam("b_label_id"),
+                memo=bindparam("b_memo"),
+                updated_at=bindparam("b_updated_at"),
+                version=table.c.version + 1,
+            ),
             [
                 {
-                    "id": old.id,
-                    "label_id": real_id(row.label_id, row.label_id),
-                    "memo": row.memo,
-                    "updated_at": row.updated_at,
+                    "b_id": old.id,
+                    "b_label_id": real_id(row.label_id, row.label_id),
+                    "b_memo": row.memo,
+                    "b_updated_at": row.updated_at,
                 }
                 for old, row in plan.updates
             ],

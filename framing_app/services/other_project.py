@@ -69,8 +69,10 @@ __all__ = [
     "OtherQuestion",
     "OtherStatus",
     "check_other_project",
+    "connect_read_only",
     "read_other_project",
     "same_file",
+    "upgraded_copy",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -246,7 +248,7 @@ def check_other_project(path: Path, this: Path | None = None) -> str:
     """
     path = Path(path)
     _check_file(path, this)
-    connection = _connect(path)
+    connection = connect_read_only(path)
     try:
         return _revision(connection, path)
     finally:
@@ -267,7 +269,7 @@ def read_other_project(path: Path, this: Path | None = None) -> Iterator[OtherPr
     with contextlib.ExitStack() as stack:
         immutable = _immutable(path)
         before = _stamp(path)
-        connection = _connect(path)
+        connection = connect_read_only(path)
         stack.callback(connection.close)
         revision = _revision(connection, path)
         upgraded_from = None
@@ -275,7 +277,7 @@ def read_other_project(path: Path, this: Path | None = None) -> Iterator[OtherPr
             engine = _engine_over(connection)
         else:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="framing-app-")))
-            engine = _upgraded_copy(connection, path, folder / "other.sqlite")
+            engine = upgraded_copy(connection, path, folder / "other.sqlite")
             connection.close()
             upgraded_from = revision
             revision = head_revision()
@@ -326,8 +328,11 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A read-only connection to *path* (see :func:`_immutable`) that SQLite cannot create."""
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to *path* (see :func:`_immutable`) that SQLite cannot create.
+
+    Raises a one-line :class:`FramingError` naming *path* when it cannot be opened.
+    """
     uri = f"{path.absolute().as_uri()}?mode=ro"
     if _immutable(path):
         uri += "&immutable=1"
@@ -389,8 +394,13 @@ def _engine_over(connection: sqlite3.Connection) -> Engine:
     return engine
 
 
-def _upgraded_copy(connection: sqlite3.Connection, path: Path, copy: Path) -> Engine:
-    """An engine on *copy*: the open database *connection* copied, then upgraded to the head."""
+def upgraded_copy(connection: sqlite3.Connection, path: Path, copy: Path) -> Engine:
+    """An engine on *copy*: the open database *connection* (of *path*) copied, then upgraded
+    to the head with the shipped migrations; *path* itself is never written.
+
+    Raises a one-line :class:`FramingError` naming *path* when the copy cannot be
+    made or upgraded.
+    """
     try:
         target = sqlite3.connect(copy)
         try:

@@ -7,13 +7,18 @@ import shutil
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Connection, exc, insert
+from sqlalchemy import Connection, Engine, exc, insert
 
 from framing_app.core.default_codebook import DEFAULT_LABELS
-from framing_app.core.errors import FramingError, NotFoundError
+from framing_app.core.errors import (
+    AuthenticationNeeded,
+    FramingError,
+    NotFoundError,
+    SchemaError,
+)
 from framing_app.store.database import Database
-from framing_app.store.engine import create_project_engine, sqlite_path, sqlite_url
-from framing_app.store.migrate import MigrationResult, migrate
+from framing_app.store.engine import create_project_engine, public_url, sqlite_path, sqlite_url
+from framing_app.store.migrate import MigrationResult, checked_revision, head_revision, migrate
 from framing_app.store.models import Label
 
 APP_NAME = "framing-app"
@@ -91,14 +96,18 @@ class Project:
             engine = create_project_engine(url)
         except (exc.ArgumentError, exc.NoSuchModuleError) as error:
             raise FramingError(f"{url}: not a usable database URL ({error})") from None
-        location = (
-            str(path) if path is not None else engine.url.render_as_string(hide_password=True)
-        )
+        # A file is named by its path however it was given; a server by its URL.
+        file = path if path is not None else sqlite_path(url)
+        location = str(file) if file is not None else public_url(url)
         try:
             # The default codebook is written in the transaction that creates
             # the schema: a process killed in between leaves no codebook-less
             # project, only an empty file that the next open sets up again.
-            migration = migrate(engine, on_create=cls._seed_codebook)
+            if sqlite_path(url) is None:
+                # A shared server's schema changes only when its lead says so.
+                migration = _check_server_schema(engine, location)
+            else:
+                migration = migrate(engine, on_create=cls._seed_codebook)
             if sqlite_path(url) is not None:
                 # Readers never block the writer, and a crash mid-write cannot
                 # corrupt the file. Persistent: set once, kept in the file.
@@ -114,8 +123,16 @@ class Project:
             raise
         except exc.SQLAlchemyError as error:
             engine.dispose()
-            raise FramingError(open_failure(location, path, database_reason(error))) from None
+            reason = database_reason(error)
+            if any(sign in reason for sign in _PASSWORD_WANTED):
+                raise AuthenticationNeeded(f"{location}: cannot log in ({reason})") from None
+            raise FramingError(open_failure(location, path, reason)) from None
         return project
+
+    @staticmethod
+    def seed_codebook(connection: Connection) -> None:
+        """The default codebook, written on *connection* (see :meth:`_seed_codebook`)."""
+        Project._seed_codebook(connection)
 
     @staticmethod
     def _seed_codebook(connection: Connection) -> None:
@@ -167,6 +184,39 @@ class Project:
         self.close()
 
 
+def is_server_url(url: str | None) -> bool:
+    """Whether *url* names a server database rather than a SQLite file."""
+    return url is not None and sqlite_path(url) is None and not url.startswith("sqlite")
+
+
+def server_command(location: str, command: str) -> str:
+    """The command line a lead types for *command* on the server at *location*."""
+    return f"`framing-app --db {location} server {command}`"
+
+
+def _check_server_schema(engine: Engine, location: str) -> MigrationResult:
+    """Refuse a server database that is empty or of another schema, changing nothing.
+
+    Never upgrades: every coder's client would race to do it, and an older
+    client still open would then write into a schema it does not know. The
+    lead runs ``server init`` or ``server migrate`` (see
+    :mod:`framing_app.services.server_admin`).
+    """
+    current = checked_revision(engine, where=location)
+    if current is None:
+        raise SchemaError(
+            f"{location} holds no framing-app project yet: the project lead must run "
+            f"{server_command(location, 'init')}"
+        )
+    head = head_revision()
+    if current != head:
+        raise SchemaError(
+            f"{location} has project schema {current} and this framing-app needs {head}: "
+            f"the project lead must run {server_command(location, 'migrate')}"
+        )
+    return MigrationResult(created=False, upgraded_from=None, backup=None)
+
+
 def _check_exists(path: Path, location: str) -> None:
     """Raise :class:`NoProjectError` unless *path* is a project file that was set up.
 
@@ -183,6 +233,8 @@ def _check_exists(path: Path, location: str) -> None:
         raise NoProjectError(location)
 
 
+# libpq's words for a login the server did not accept, or a password it did not get.
+_PASSWORD_WANTED = ("password authentication failed", "no password supplied")
 # Below this much free space SQLite cannot even create the shared-memory file
 # (32 KiB) that reading a WAL-mode project needs.
 _NEARLY_FULL_BYTES = 64 * 1024

@@ -5,8 +5,9 @@ They live in the project's database (table ``project_setting``, migration
 same ones; the person's own settings (window layout, font size, last project)
 are the GUI's, in ``QSettings``. Nothing outside this module knows how a
 setting is stored: callers use :func:`blind_coding` / :func:`set_blind_coding`,
-:func:`show_sample` / :func:`set_show_sample` (and :func:`list_settings` to
-show them all), never a name and a string.
+:func:`show_sample` / :func:`set_show_sample`, :func:`backup_interval` /
+:func:`set_backup_interval`, :func:`backups_kept` / :func:`set_backups_kept`
+(and :func:`list_settings` to show them all), never a name and a string.
 
 A setting that was never set has no row and reads as its default. A stored
 value this version cannot read (edited by hand, or written by a newer
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from framing_app.core.changes import Changes
+from framing_app.core.errors import ConflictError
 from framing_app.services.project import Project
 from framing_app.store.models import ProjectSetting
 
@@ -52,8 +54,42 @@ SHOW_SAMPLE = _Switch(
     description="the article list marks the articles of the reliability sample (the overlap "
     "every coder codes); never while blind coding is on",
 )
+
+
+@dataclass(frozen=True)
+class NumberSetting:
+    """A whole-number setting: its stored (and command-line) name, default, range and meaning."""
+
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+    description: str
+
+
+BACKUP_INTERVAL = NumberSetting(
+    "backup-interval",
+    default=10,
+    minimum=1,
+    maximum=24 * 60,
+    description="minutes of work between the automatic backups of a SQLite project into the "
+    "backups folder beside it (the coding window also backs up when it opens the project)",
+)
+BACKUPS_KEPT = NumberSetting(
+    "backups-kept",
+    default=10,
+    minimum=1,
+    maximum=1000,
+    description="how many automatic backups are kept in the backups folder; the oldest "
+    "beyond that are deleted when a new one is made",
+)
 # Every setting, in the order they are listed.
-_SETTINGS = (BLIND_CODING, SHOW_SAMPLE)
+_SETTINGS: tuple[_Switch | NumberSetting, ...] = (
+    BLIND_CODING,
+    SHOW_SAMPLE,
+    BACKUP_INTERVAL,
+    BACKUPS_KEPT,
+)
 
 
 @dataclass(frozen=True)
@@ -111,18 +147,89 @@ def sample_marks_visible(project: Project) -> bool:
         return _read_switch(session, SHOW_SAMPLE) and not _read_switch(session, BLIND_CODING)
 
 
+def backup_interval(project: Project) -> int:
+    """Minutes of work between two automatic backups (10 unless set; see :mod:`.backups`).
+
+    "Of work": the coding window backs up when this much time has passed
+    *and* something was committed since its last backup, never while idle.
+    """
+    with project.db.read() as session:
+        return _read_count(session, BACKUP_INTERVAL)
+
+
+def set_backup_interval(project: Project, minutes: int) -> Changes:
+    """Set the minutes between automatic backups (``Changes(settings=True)`` if it changed).
+
+    Raises :class:`ConflictError` for a number outside 1 to 1440 (a day).
+    """
+    return _write_count(project, BACKUP_INTERVAL, minutes)
+
+
+def backups_kept(project: Project) -> int:
+    """How many automatic backups are kept (10 unless set); older ones are deleted."""
+    with project.db.read() as session:
+        return _read_count(session, BACKUPS_KEPT)
+
+
+def set_backups_kept(project: Project, count: int) -> Changes:
+    """Set how many automatic backups are kept (``Changes(settings=True)`` if it changed).
+
+    Raises :class:`ConflictError` for a number outside 1 to 1000. Lowering it
+    deletes nothing now: the oldest go when the next backup is made.
+    """
+    return _write_count(project, BACKUPS_KEPT, count)
+
+
 def list_settings(project: Project) -> list[SettingInfo]:
     """Every project setting with its current value, default and meaning, in one read."""
     with project.db.read() as session:
         return [
             SettingInfo(
                 setting.name,
-                _shown(_read_switch(session, setting)),
-                _shown(setting.default),
+                _shown_value(session, setting),
+                _shown(setting.default) if isinstance(setting, _Switch) else str(setting.default),
                 setting.description,
             )
             for setting in _SETTINGS
         ]
+
+
+def _shown_value(session: Session, setting: _Switch | NumberSetting) -> str:
+    if isinstance(setting, _Switch):
+        return _shown(_read_switch(session, setting))
+    return str(_read_count(session, setting))
+
+
+def _read_count(session: Session, setting: NumberSetting) -> int:
+    return _count_value(session.get(ProjectSetting, setting.name), setting)
+
+
+def _count_value(row: ProjectSetting | None, setting: NumberSetting) -> int:
+    """What *row* says of *setting*: its default when there is no row, or it is unreadable
+    or out of range."""
+    if row is None:
+        return setting.default
+    try:
+        value = int(row.value.strip())
+    except ValueError:
+        return setting.default
+    return value if setting.minimum <= value <= setting.maximum else setting.default
+
+
+def _write_count(project: Project, setting: NumberSetting, value: int) -> Changes:
+    if not setting.minimum <= value <= setting.maximum:
+        raise ConflictError(
+            f"{setting.name} must be a whole number from {setting.minimum} to "
+            f"{setting.maximum}, not {value}"
+        )
+    with project.db.write() as session:
+        row = session.get(ProjectSetting, setting.name)
+        before = _count_value(row, setting)
+        if row is None:
+            session.add(ProjectSetting(name=setting.name, value=str(value)))
+        elif row.value != str(value):
+            row.value = str(value)
+    return Changes(settings=True) if before != value else Changes()
 
 
 def _read_switch(session: Session, setting: _Switch) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from framing_app.core.changes import Changes
-from framing_app.core.errors import ConflictError, NotFoundError, SpanError
+from framing_app.core.errors import ConflictError, NotFoundError, PermissionRefused, SpanError
 from framing_app.services.coding_status import advance_to_in_progress
 from framing_app.services.lookup import (
     article_by_ref,
@@ -20,6 +20,7 @@ from framing_app.services.lookup import (
 )
 from framing_app.services.project import Project
 from framing_app.store.models import Annotation, Article, Coder, Label, utc_now
+from framing_app.store.row_access import may_write_rows_of
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class AnnotationInfo:
     memo: str
     created_at: datetime
     updated_at: datetime
+    # The row's version (migration 0008): an edit made from this view names it.
+    version: int = 1
 
     @property
     def changes(self) -> Changes:
@@ -111,7 +114,17 @@ def annotate(
         advance_to_in_progress(session, [(who.id, art.id)])
         # Built from what is at hand: this runs on every key press that tags.
         return AnnotationInfo(
-            row.id, art.id, who.name, lab.name, start, end, art.text[start:end], memo, now, now
+            row.id,
+            art.id,
+            who.name,
+            lab.name,
+            start,
+            end,
+            art.text[start:end],
+            memo,
+            now,
+            now,
+            row.version,
         )
 
 
@@ -136,6 +149,7 @@ def list_annotations(
                 Annotation.memo,
                 Annotation.created_at,
                 Annotation.updated_at,
+                Annotation.version,
             )
             .join(Coder, Coder.id == Annotation.coder_id)
             .join(Label, Label.id == Annotation.label_id)
@@ -146,8 +160,8 @@ def list_annotations(
             query = query.where(Coder.name == coder.strip())
         text = art.text
         return [
-            AnnotationInfo(id_, article_id, who, label, start, end, text[start:end], memo, c, u)
-            for id_, article_id, who, label, start, end, memo, c, u in session.execute(query)
+            AnnotationInfo(id_, article_id, who, label, start, end, text[start:end], memo, c, u, v)
+            for id_, article_id, who, label, start, end, memo, c, u, v in session.execute(query)
         ]
 
 
@@ -163,10 +177,16 @@ def set_span(project: Project, annotation_id: int, start: int, end: int) -> Anno
     return update_annotation(project, annotation_id, span=(start, end))
 
 
-def delete_annotation(project: Project, annotation_id: int) -> AnnotationInfo:
-    """Delete an annotation; returns what it was (so that it can be restored)."""
+def delete_annotation(
+    project: Project, annotation_id: int, *, expect_version: int | None = None
+) -> AnnotationInfo:
+    """Delete an annotation; returns what it was (so that it can be restored).
+
+    With *expect_version*, refused (:class:`ConflictError`, nothing deleted)
+    when the annotation is no longer the one the caller saw.
+    """
     with project.db.write() as session:
-        row = _annotation(session, annotation_id)
+        row = _writable_annotation(session, annotation_id, expect_version)
         info = _info(session, row)
         session.delete(row)
         return info
@@ -176,6 +196,25 @@ def _annotation(session: Session, annotation_id: int) -> Annotation:
     row = session.get(Annotation, annotation_id)
     if row is None:
         raise NotFoundError(f"no annotation with id {annotation_id}")
+    return row
+
+
+def _writable_annotation(
+    session: Session, annotation_id: int, expect_version: int | None = None
+) -> Annotation:
+    """The annotation, once it is known that this session may change it (a server's roles)
+    and, with *expect_version*, that nobody changed it since the caller saw it."""
+    row = _annotation(session, annotation_id)
+    if not may_write_rows_of(session, row.coder_id):
+        raise PermissionRefused(
+            f"annotation {annotation_id} is another coder's: a coder can change only their "
+            "own annotations"
+        )
+    if expect_version is not None and row.version != expect_version:
+        raise ConflictError(
+            f"annotation {annotation_id} was changed since it was shown here (at "
+            f"{row.updated_at:%H:%M:%S} UTC); nothing was changed, look at it again"
+        )
     return row
 
 
@@ -214,6 +253,7 @@ def _info(session: Session, row: Annotation, text: str | None = None) -> Annotat
         row.memo,
         row.created_at,
         row.updated_at,
+        row.version,
     )
 
 
@@ -224,10 +264,15 @@ def update_annotation(
     label: str | None = None,
     memo: str | None = None,
     span: tuple[int, int] | None = None,
+    expect_version: int | None = None,
 ) -> AnnotationInfo:
-    """Change label, memo and/or span in one transaction; what is not given stays."""
+    """Change label, memo and/or span in one transaction; what is not given stays.
+
+    With *expect_version*, refused (:class:`ConflictError`) when the stored
+    annotation is at another version: an edit made from a stale view.
+    """
     with project.db.write() as session:
-        row = _annotation(session, annotation_id)
+        row = _writable_annotation(session, annotation_id, expect_version)
         if span is not None:
             length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
             check_span(*span, length or 0)
@@ -260,6 +305,9 @@ class AnnotationState:
     memo: str
     created_at: datetime
     updated_at: datetime
+    # The row's version when this state was read or written. Not part of
+    # equality: a state put back by undo is the same annotation, one version on.
+    version: int = field(default=1, compare=False)
 
     @property
     def changes(self) -> Changes:
@@ -292,6 +340,7 @@ def state_of_row(row: Annotation, coder: str) -> AnnotationState:
         row.memo,
         row.created_at,
         row.updated_at,
+        row.version,
     )
 
 
@@ -307,6 +356,8 @@ def row_of_state(state: AnnotationState, coder_id: int, label_id: int) -> Annota
         memo=state.memo,
         created_at=state.created_at,
         updated_at=state.updated_at,
+        # Past any version a view of the deleted row may still hold.
+        version=state.version + 1,
     )
 
 
@@ -336,13 +387,17 @@ def restore_annotation_state(project: Project, state: AnnotationState) -> Annota
         return _state(session, row)
 
 
-def apply_annotation_state(project: Project, state: AnnotationState) -> AnnotationState:
+def apply_annotation_state(
+    project: Project, state: AnnotationState, *, expect_version: int | None = None
+) -> AnnotationState:
     """Give annotation ``state.id`` the label id, span and memo of *state* (undo/redo of an edit).
 
-    Refused with a :class:`FramingError` when the annotation or the label is gone.
+    Refused with a :class:`FramingError` when the annotation or the label is
+    gone, or (*expect_version*) when the annotation was changed since the
+    caller last saw it: a stale undo never overwrites a teammate's edit.
     """
     with project.db.write() as session:
-        row = _annotation(session, state.id)
+        row = _writable_annotation(session, state.id, expect_version)
         length = session.scalar(select(Article.char_count).where(Article.id == row.article_id))
         check_span(state.start, state.end, length or 0)
         row.label_id = _label_by_id(session, state.label_id).id

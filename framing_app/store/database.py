@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import exc as orm_exc
 
-from framing_app.core.errors import StorageError
+from framing_app.core.errors import ConflictError, PermissionRefused, StorageError
+from framing_app.core.permissions import refusal_for_stale_row, refusal_for_table
 from framing_app.store.engine import sqlite_path, write_options
 
 
@@ -73,6 +76,10 @@ class Database:
         self.engine.dispose()
 
 
+# SQLSTATE 42501: a privilege or a row-level security policy said no.
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
 @contextmanager
 def _storage_errors(location: str) -> Iterator[None]:
     """Turn the database's operational failures into one-line :class:`StorageError`.
@@ -83,7 +90,18 @@ def _storage_errors(location: str) -> Iterator[None]:
     """
     try:
         yield
-    except exc.OperationalError as error:
+    except orm_exc.StaleDataError as error:
+        # An UPDATE or DELETE of one row matched none: the row is gone, or on a
+        # server the row-level security policy hides it from this writer.
+        found = re.search(r"on table '(\w+)'", str(error))
+        table = found.group(1) if found else ""
+        raise ConflictError(f"{location}: {refusal_for_stale_row(table)}") from None
+    except exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+            reason = str(error.orig).splitlines()[0]
+            raise PermissionRefused(f"{location}: {refusal_for_table(reason)}") from None
+        if not isinstance(error, exc.OperationalError):
+            raise
         reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
         if "locked" in reason or "busy" in reason:
             advice = "another program is writing to this project; try again"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,49 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def server_url(url: str) -> URL:
+    """*url* parsed, with PostgreSQL's plain ``postgresql://`` meaning the psycopg 3 driver.
+
+    SQLAlchemy would otherwise pick psycopg2, which framing-app does not
+    install; ``postgresql://user@host/db`` is what PostgreSQL users type.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def libpq_url(url: str | URL) -> str:
+    """A server URL as libpq (``psycopg.connect``) takes it: no SQLAlchemy driver name."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def url_has_password(url: str) -> bool:
+    return make_url(url).password is not None
+
+
+def with_password(url: str, password: str) -> str:
+    """*url* with *password* (to open it; never shown or stored as such)."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def public_url(url: str | URL) -> str:
+    """*url* as messages show it: no password at all, not even as ``***``."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    # Built anew: ``URL.set(password=None)`` means "leave the password as it is".
+    bare = URL.create(
+        parsed.drivername,
+        parsed.username,
+        None,
+        parsed.host,
+        parsed.port,
+        parsed.database,
+        parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
+
+
 def create_project_engine(url: str) -> Engine:
     """An engine for *url* with the connection settings framing-app relies on.
 
@@ -55,7 +100,18 @@ def create_project_engine(url: str) -> Engine:
     the busy timeout instead of failing on a lock upgrade.
     """
     if sqlite_path(url) is None:
-        return create_engine(url, pool_pre_ping=True)
+        # psycopg logs, through Python's last-resort handler on stderr, the
+        # aborted pipeline it cleans up after a refused statement; the refusal
+        # itself reaches the user as one line.
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
+        parsed = server_url(url)
+        if "application_name" not in parsed.query:
+            # One name per open project: the server's change notifications
+            # carry it, so this program can skip the echo of its own commits;
+            # the DBA sees it in pg_stat_activity.
+            name = f"framing-app {uuid.uuid4().hex[:12]}"
+            parsed = parsed.update_query_dict({"application_name": name})
+        return create_engine(parsed, pool_pre_ping=True)
     engine = create_engine(url)
 
     @event.listens_for(engine, "connect")

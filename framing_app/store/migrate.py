@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
+import getpass
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -25,20 +25,20 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, insert, inspect, text
 
+from framing_app import __version__
 from framing_app.core.errors import SchemaError, StorageError
-from framing_app.store.engine import sqlite_path, write_options
+from framing_app.store.engine import public_url, sqlite_path, write_options
+from framing_app.store.models import SchemaChange
+from framing_app.store.server_security import lock_for_schema_change
+from framing_app.store.sqlite_backup import PART_SUFFIX, CopyError, copy_database, remove_files
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
 # A backup is STEM.backup-STAMP[-N]SUFFIX; while being written it is the hidden
 # .STEM.backup-STAMP[-N]SUFFIX.part, which no glob for backups matches.
 BACKUP_MARK = ".backup-"
-PART_SUFFIX = ".part"
-# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
-_SQLITE_READONLY = 8
-_SQLITE_FULL = 13
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def backup_sqlite(path: Path, now: datetime | None = None) -> Path:
     (``.NAME.part``) and renamed only then, so no file named like a backup is
     ever anything less, even if the process is killed. Temporary copies left
     by an interrupted backup of the same project are removed first. The
-    original is opened so that SQLite can never create it.
+    original is opened so that SQLite can never create it. (The copying is
+    :func:`framing_app.store.sqlite_backup.copy_database`'s.)
 
     Raises :class:`StorageError` (one line: why, and what to do) when the copy
     cannot be written, leaving no file of its own behind.
@@ -93,98 +94,13 @@ def backup_sqlite(path: Path, now: datetime | None = None) -> Path:
     while target.exists():
         target = path.with_name(f"{path.stem}{BACKUP_MARK}{stamp}-{counter}{path.suffix}")
         counter += 1
-    part = target.with_name(f".{target.name}{PART_SUFFIX}")
-    renamed = False
     try:
         # A killed backup's leftovers can be large: clear them before needing the room.
-        for leftover in _leftover_parts(path):
-            leftover.unlink(missing_ok=True)
-        _copy_checked(path, part)
-        _fsync(part)
-        os.replace(part, target)
-        renamed = True
-        _fsync_folder(path.parent)
-    except (sqlite3.Error, OSError, _BadCopy) as error:
-        for own in (*_sqlite_files(part), *([target] if renamed else [])):
-            with contextlib.suppress(OSError):  # a read-only folder refuses even that
-                own.unlink(missing_ok=True)
+        remove_files(_leftover_parts(path))
+        copy_database(path, target)
+    except CopyError as error:
         raise _backup_failure(path, error) from None
     return target
-
-
-class _BadCopy(Exception):
-    """The finished copy does not match the original."""
-
-
-def _sqlite_uri(path: Path, mode: str) -> str:
-    """A ``file:`` URI for *path* that SQLite reads back as exactly that path.
-
-    ``as_uri`` percent-encodes per RFC 3986 (``#``, ``?``, ``%``, spaces,
-    non-ASCII as UTF-8), which is what SQLite decodes in a URI filename.
-    """
-    return f"{path.as_uri()}?mode={mode}"
-
-
-def _copy_checked(path: Path, part: Path) -> None:
-    # O_EXCL: never write into a file someone else made; 0o666 lets the umask decide
-    # permissions, as for any file the user saves.
-    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    # mode=rw: an existing file only (SQLite can never create the original), and,
-    # unlike mode=ro, a connection that cleans up the -wal/-shm it may open.
-    source = sqlite3.connect(_sqlite_uri(path, "rw"), uri=True)
-    try:
-        copy = sqlite3.connect(part)  # a plain file name: never parsed as a URI
-        try:
-            # A failed copy is deleted, never rolled back: a journal would only cost room.
-            copy.execute("PRAGMA journal_mode=OFF")
-            source.backup(copy)
-        finally:
-            copy.close()
-        pages = source.execute("PRAGMA page_count").fetchone()[0]
-        schema = source.execute(_SCHEMA_QUERY).fetchall()
-    finally:
-        source.close()
-    copy = sqlite3.connect(part)
-    try:
-        check = [row[0] for row in copy.execute("PRAGMA quick_check")]
-        if check != ["ok"]:
-            raise _BadCopy(f"the copy is damaged: {'; '.join(check)[:200]}")
-        if copy.execute("PRAGMA page_count").fetchone()[0] != pages:
-            raise _BadCopy("the copy has a different size")
-        if copy.execute(_SCHEMA_QUERY).fetchall() != schema:
-            raise _BadCopy("the copy has a different schema")
-    finally:
-        copy.close()
-
-
-_SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR)  # Windows flushes only a handle open for writing
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in *folder* survive a power cut (POSIX; Windows cannot open a folder)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sqlite_files(database: Path) -> list[Path]:
-    """*database* and the journal, WAL and shared-memory files SQLite may put beside it."""
-    return [
-        database,
-        *(database.with_name(database.name + s) for s in ("-journal", "-wal", "-shm")),
-    ]
 
 
 def _leftover_parts(path: Path) -> list[Path]:
@@ -196,18 +112,9 @@ def _leftover_parts(path: Path) -> list[Path]:
     return [entry for entry in path.parent.iterdir() if pattern.fullmatch(entry.name)]
 
 
-def _backup_failure(path: Path, error: Exception) -> StorageError:
+def _backup_failure(path: Path, error: CopyError) -> StorageError:
     """One line: the backup failed, why, and what the user can do about it."""
-    code = getattr(error, "sqlite_errorcode", None)
-    number = error.errno if isinstance(error, OSError) else None
-    if code is not None and code & 0xFF == _SQLITE_FULL:
-        number = errno.ENOSPC
-    elif code is not None and code & 0xFF == _SQLITE_READONLY:
-        number = errno.EROFS
-    if number is not None:
-        reason = os.strerror(number)
-    else:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    number = error.number
     if number in (errno.ENOSPC, errno.EDQUOT):
         advice = "free some space on the disk, then open it again"
     elif number in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -215,7 +122,7 @@ def _backup_failure(path: Path, error: Exception) -> StorageError:
     else:
         advice = "free some space or copy the project somewhere writable, then open it again"
     return StorageError(
-        f"{path}: cannot back up the project before upgrading it ({reason}); "
+        f"{path}: cannot back up the project before upgrading it ({error.reason}); "
         f"nothing was changed; {advice}"
     )
 
@@ -225,6 +132,8 @@ def migrate(
     script_location: Path = MIGRATIONS_DIR,
     *,
     on_create: Callable[[Connection], None] | None = None,
+    after: Callable[[Connection], None] | None = None,
+    create: bool = True,
 ) -> MigrationResult:
     """Create or upgrade the schema of *engine*'s database to the newest revision.
 
@@ -238,7 +147,14 @@ def migrate(
     exactly the database that was upgraded. *on_create* runs on the upgrade's
     connection when the schema was created from nothing, inside the same
     transaction: a new database gets its schema and initial rows together, or
-    nothing at all.
+    nothing at all. *after* runs last in that transaction whenever the schema
+    changed (a server's grants and policies for the tables now there). With
+    ``create=False`` an empty database raises :class:`SchemaError` instead.
+    Every creation or upgrade is recorded in ``schema_change``: revisions,
+    who (the server login, or the operating system's user), which program.
+
+    On PostgreSQL the change holds the database's schema-change advisory lock,
+    so two leads migrating at once run one after the other.
     """
     script = ScriptDirectory.from_config(_config(script_location))
     head = head_revision(script_location)
@@ -256,6 +172,8 @@ def migrate(
         current = _checked_revision(conn, script, head, where)
         if current == head:
             return MigrationResult(created=False, upgraded_from=None, backup=None)
+        if current is None and not create:
+            raise SchemaError(f"{where} holds no framing-app project")
         backup = None
         if current is not None and path is not None:
             backup = backup_sqlite(path)
@@ -263,6 +181,9 @@ def migrate(
         command.upgrade(config, "head")
         if current is None and on_create is not None:
             on_create(conn)
+        _record_change(conn, current, head)
+        if after is not None:
+            after(conn)
     return MigrationResult(created=current is None, upgraded_from=current, backup=backup)
 
 
@@ -278,8 +199,30 @@ def schema_change(engine: Engine, where: str) -> Iterator[Connection]:
         _foreign_keys_off(conn),
         conn.begin(),
     ):
+        if conn.dialect.name == "postgresql":
+            lock_for_schema_change(conn)
         yield conn
         _check_foreign_keys(conn, where)
+
+
+def _record_change(conn: Connection, before: str | None, head: str) -> None:
+    """One ``schema_change`` row: *before* -> *head*, by whom, with which program."""
+    if conn.dialect.name == "postgresql":
+        who = str(conn.execute(text("SELECT session_user")).scalar_one())
+    else:
+        try:
+            who = getpass.getuser()
+        except (OSError, KeyError):  # no user name in the environment or passwd
+            who = "unknown"
+    conn.execute(
+        insert(SchemaChange).values(
+            from_revision=before,
+            to_revision=head,
+            changed_by=who,
+            program=f"framing-app {__version__}",
+            changed_at=datetime.now(UTC),
+        )
+    )
 
 
 @contextlib.contextmanager
@@ -323,6 +266,21 @@ def _check_foreign_keys(conn: Connection, where: str) -> None:
         )
 
 
+def checked_revision(
+    engine: Engine, script_location: Path = MIGRATIONS_DIR, *, where: str | None = None
+) -> str | None:
+    """The database's schema revision (None: empty), without changing anything.
+
+    Raises :class:`SchemaError` for a database of a newer framing-app or one
+    that is not a framing-app project, as :func:`migrate` does; its message
+    names the database *where* (the path or URL as the user gave it).
+    """
+    script = ScriptDirectory.from_config(_config(script_location))
+    where = where or _describe(engine)
+    with engine.connect() as conn:
+        return _checked_revision(conn, script, head_revision(script_location), where)
+
+
 def _checked_revision(
     conn: Connection, script: ScriptDirectory, head: str, where: str
 ) -> str | None:
@@ -348,4 +306,7 @@ def _checked_revision(
 
 def _describe(engine: Engine) -> str:
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
+    if path is not None:
+        return str(path)
+    # No password, not even as ***, and not the application_name the engine added.
+    return public_url(engine.url.difference_update_query(["application_name"]))

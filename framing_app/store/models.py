@@ -157,10 +157,15 @@ class Annotation(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Raised by every change of the row; an UPDATE or DELETE that finds
+    # another version changes nothing and fails (migration 0008).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     article: Mapped[Article] = relationship(lazy="raise")
     coder: Mapped[Coder] = relationship(lazy="raise")
     label: Mapped[Label] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     __table_args__ = (
         CheckConstraint("start_offset >= 0", name="start_not_negative"),
@@ -343,6 +348,19 @@ class AdjudicationDecision(Base):
         # Undo steps hold decision ids, as they hold annotation ids.
         {"sqlite_autoincrement": True},
     )
+
+
+class SchemaChange(Base):
+    """One schema creation or upgrade: revisions, who, which program, when (migration 0008)."""
+
+    __tablename__ = "schema_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_revision: Mapped[str | None] = mapped_column(String(32))
+    to_revision: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[str] = mapped_column(String(200))
+    program: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -18,6 +18,12 @@ OpenWindow = Callable[..., MainWindow]
 
 
 @pytest.fixture
+def backend() -> str:
+    """The coding window's tests run on a project file; the server has tests of its own."""
+    return "sqlite"
+
+
+@pytest.fixture
 def open_window(qtbot: QtBot, project: Project, tmp_path: Path) -> Iterator[OpenWindow]:
     """``open_window({"a": TEXT, ...}, select="a")``: import the articles, open the window on one.
 

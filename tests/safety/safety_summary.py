@@ -12,6 +12,8 @@ KILL_SCENARIOS = {
     "tagging burst": "tagging bursts",
     "upgrade": "upgrades",
     "project creation": "project creations",
+    "backup": "backups",
+    "restore": "restores",
 }
 
 
@@ -20,9 +22,9 @@ class SafetyFigures:
     """What the safety tests inflicted and the project survived; counted only after the checks."""
 
     kills: Counter[str] = field(default_factory=Counter)  # scenario -> kills survived
-    # (processes, actions acknowledged by each) of each concurrent run whose
-    # every acknowledged action was found stored exactly once.
-    concurrent_runs: list[tuple[int, int]] = field(default_factory=list)
+    # (processes, actions acknowledged by each, backend) of each concurrent run
+    # whose every acknowledged action was found stored exactly once.
+    concurrent_runs: list[tuple[int, int, str]] = field(default_factory=list)
     bad_inputs_tried: int = 0
     bad_inputs_refused: int = 0
 
@@ -37,8 +39,10 @@ class SafetyFigures:
                 f"{n} {KILL_SCENARIOS.get(name, name)}" for name, n in sorted(self.kills.items())
             )
             parts.append(f"{sum(self.kills.values())} kills survived ({scenarios})")
-        for processes, actions in self.concurrent_runs:
-            parts.append(f"{processes} processes x {actions} actions stored exactly once")
+        for processes, actions, backend in self.concurrent_runs:
+            parts.append(
+                f"{processes} processes x {actions} actions stored exactly once ({backend})"
+            )
         if self.bad_inputs_tried:
             refused = f"{self.bad_inputs_refused} bad inputs refused"
             if self.bad_inputs_refused != self.bad_inputs_tried:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
+from raw_db import raw_connection
 
 from framing_app.core.errors import ConflictError, FramingError
 from framing_app.core.records import CodingStatus
@@ -275,12 +275,8 @@ def test_progress_counts_every_decision_at_once_absent_included(talks: Project) 
 
 def decision_rows(project: Project) -> list[tuple[object, ...]]:
     """Every decision row, every column, read with the standard library's sqlite3."""
-    assert project.path is not None
-    conn = sqlite3.connect(project.path)
-    try:
-        return conn.execute("SELECT * FROM adjudication_decision ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    with raw_connection(project) as conn:
+        return [tuple(r) for r in conn.execute("SELECT * FROM adjudication_decision ORDER BY id")]
 
 
 def test_a_decision_records_its_row_in_the_same_transaction(talks: Project) -> None:
@@ -324,10 +320,8 @@ def test_undo_and_redo_restore_the_decision_rows_exactly_by_id(talks: Project) -
     redo_adjudication(talks, record)
     assert (decision_rows(talks), full_state(talks)) == after
     # A decision row changed since refuses the undo, changing nothing.
-    assert talks.path is not None
-    with sqlite3.connect(talks.path) as conn:
+    with raw_connection(talks) as conn:
         conn.execute("UPDATE adjudication_decision SET decision = 'both'")
-    conn.close()
     changed = decision_rows(talks), full_state(talks)
     with pytest.raises(ConflictError, match=r"decision \d+ was changed or deleted since"):
         undo_adjudication(talks, record)
@@ -457,12 +451,9 @@ def test_undoing_a_label_delete_gives_back_its_decisions(talks: Project) -> None
 
     decide(talks, first(talks, RIGHTS), Choice.none())
     decide(talks, first(talks, SOV), Choice.accept("alice"))
-    path = talks.path
-    assert path is not None
 
     def decisions() -> list[tuple[object, ...]]:
-        with sqlite3.connect(path) as conn:
-            return conn.execute("SELECT * FROM adjudication_decision ORDER BY id").fetchall()
+        return decision_rows(talks)
 
     before = decisions()
     assert len(before) == 2

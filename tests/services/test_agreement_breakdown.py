@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from server_databases import sqlite_only
 
 from framing_app.core.agreement import krippendorff_alpha, percent_agreement, reliability_data
 from framing_app.core.errors import FramingError, InputFileError
@@ -139,6 +140,7 @@ def test_unknown_item_and_cancel(coded: Project) -> None:
         article_breakdown(coded, items, SOV, should_cancel=lambda: True)
 
 
+@sqlite_only
 def test_coders_on_offer_and_the_report_files(coded: Project, tmp_path: Path) -> None:
     coders = {choice.name: choice for choice in agreement_coders(coded)}
     assert coders["alice"].done == 2

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from raw_db import raw_connection
 
 from framing_app.core.errors import InputFileError
 from framing_app.core.records import CodingStatus
@@ -46,10 +46,9 @@ def source(tmp_path: Path) -> Iterator[Project]:
 
 
 def dump(project: Project) -> dict[str, list[tuple[object, ...]]]:
-    assert project.path is not None
-    with sqlite3.connect(project.path) as db:
+    with raw_connection(project) as db:
         return {
-            table: db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            table: [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1")]
             for table in ("answer", "question", "coder", "coding_status")
         }
 

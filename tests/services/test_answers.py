@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from raw_db import project_url, raw_connection
 
 from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, NotFoundError
@@ -30,9 +30,8 @@ def asked(project: Project, tmp_path: Path) -> Project:
 
 def rows(project: Project) -> list[tuple[object, ...]]:
     """Every answer row, all columns, as SQLite holds them."""
-    assert project.path is not None
-    with sqlite3.connect(project.path) as db:
-        return db.execute("SELECT * FROM answer ORDER BY id").fetchall()
+    with raw_connection(project) as db:
+        return [tuple(r) for r in db.execute("SELECT * FROM answer ORDER BY id")]
 
 
 def test_set_change_clear(asked: Project) -> None:
@@ -105,8 +104,7 @@ def test_undo_and_redo_restore_exactly(asked: Project) -> None:
 
 def test_undo_is_refused_when_someone_changed_the_answer(asked: Project) -> None:
     made = answers.set_answer(asked, coder="alice", article="first", question="tone", value="neg")
-    assert asked.path is not None
-    with Project.open(path=asked.path) as other:  # another program, the same coder's slot
+    with Project.open(url=project_url(asked)) as other:  # another program, the same coder's slot
         answers.set_answer(other, coder="alice", article="first", question="tone", value="neu")
     before = rows(asked)
     with pytest.raises(ConflictError, match=r"changed meanwhile \(it is 'neu' now, not 'neg'\)"):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from raw_db import foreign_key_problems, raw_connection
 
 from framing_app.core.errors import ConflictError, FramingError, NotFoundError
 from framing_app.core.records import CodingStatus
@@ -60,24 +60,15 @@ def coded(project: Project, tmp_path: Path) -> Project:
 
 def _rows(project: Project) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the tables a deletion touches, read with the standard library."""
-    assert project.path is not None
-    connection = sqlite3.connect(project.path)
-    try:
+    with raw_connection(project) as connection:
         return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            table: [tuple(r) for r in connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
             for table in ("article", "annotation", "coding_status", "coder", "label")
         }
-    finally:
-        connection.close()
 
 
 def _foreign_key_problems(project: Project) -> list[tuple[object, ...]]:
-    assert project.path is not None
-    connection = sqlite3.connect(project.path)
-    try:
-        return connection.execute("PRAGMA foreign_key_check").fetchall()
-    finally:
-        connection.close()
+    return foreign_key_problems(project)
 
 
 def _summary(project: Project, external_id: str) -> RemovedArticle:

@@ -7,11 +7,11 @@ the standard library's sqlite3, independently of the service.
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from raw_db import raw_connection
 
 from framing_app.core.errors import FramingError, NotFoundError
 from framing_app.core.records import CodingStatus
@@ -40,8 +40,7 @@ def add_articles(project: Project, folder: Path, first: int, count: int) -> list
 
 def rows(project: Project) -> set[tuple[str, str, int]]:
     """(external id, coder, in_sample) of every assignment, read with sqlite3."""
-    assert project.path is not None
-    with sqlite3.connect(project.path) as db:
+    with raw_connection(project) as db:
         found = db.execute(
             "SELECT a.external_id, c.name, s.in_sample FROM assignment s "
             "JOIN article a ON a.id = s.article_id JOIN coder c ON c.id = s.coder_id"
@@ -202,7 +201,6 @@ def test_articles_restricts_the_draw(team: Project) -> None:
 
 
 def test_refusals_change_nothing(team: Project) -> None:
-    assert team.path is not None
     cases: list[tuple[dict[str, object], type[Exception], str]] = [
         ({"coders": ["alcie", "bob"]}, NotFoundError, "did you mean 'alice'"),
         ({"coders": ["alice", "ALICE"]}, FramingError, "named twice"),
@@ -219,7 +217,7 @@ def test_refusals_change_nothing(team: Project) -> None:
         with pytest.raises(error, match=message):
             assignments.assign(team, **arguments)  # type: ignore[arg-type]
         assert rows(team) == set()
-    with sqlite3.connect(team.path) as db:
+    with raw_connection(team) as db:
         assert db.execute("SELECT count(*) FROM coder WHERE name = 'dave'").fetchone() == (0,)
 
 
@@ -231,9 +229,8 @@ def test_one_coder_without_a_sample_and_new_coders(team: Project) -> None:
 
 def test_the_consensus_coder_is_never_assigned(team: Project) -> None:
     add_coder(team, "consensus")
-    assert team.path is not None
-    with sqlite3.connect(team.path) as db:
-        db.execute("UPDATE coder SET consensus = 1 WHERE name = 'consensus'")
+    with raw_connection(team) as db:
+        db.execute("UPDATE coder SET consensus = TRUE WHERE name = 'consensus'")
     with pytest.raises(FramingError, match="consensus coder"):
         assignments.assign(team, ["alice", "consensus"], seed=1)
     assert rows(team) == set()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from disk_faults import fill_disk, small_tmpfs
+from server_databases import sqlite_only
 
 from framing_app.core.errors import InputFileError
 from framing_app.services import codebook
@@ -21,6 +22,7 @@ def _project_bytes(project: Project) -> bytes:
     return project.path.read_bytes()
 
 
+@sqlite_only
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
 def test_export_never_overwrites_the_project_or_its_companions(
     sample_project: Project, suffix: str
@@ -47,6 +49,7 @@ def test_export_never_overwrites_the_project_or_its_companions(
     assert not list(target.parent.glob(".*.part"))
 
 
+@sqlite_only
 def test_export_never_overwrites_a_backup_name_or_any_database(
     project: Project, tmp_path: Path
 ) -> None:
@@ -74,6 +77,7 @@ def test_export_never_overwrites_a_backup_name_or_any_database(
     assert not wal.exists()
 
 
+@sqlite_only
 def test_export_through_a_symlink_to_the_project_is_refused(
     sample_project: Project, tmp_path: Path
 ) -> None:

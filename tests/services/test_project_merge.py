@@ -20,6 +20,7 @@ from alembic import command
 from alembic.config import Config
 from disk_faults import fill_disk, small_tmpfs
 from old_projects import dump_rows, revision
+from server_databases import sqlite_only
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -793,6 +794,7 @@ def test_files_that_are_no_project_are_refused(
     assert str(refused.value).startswith(f"{path}: {expected}")
 
 
+@sqlite_only
 def test_merging_a_project_into_itself_is_refused_by_any_path(
     project: Project, tmp_path: Path
 ) -> None:

@@ -7,10 +7,10 @@ and an unreadable stored value never stops a project from opening.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from raw_db import raw_connection
 
 from framing_app.core.changes import Changes
 from framing_app.services import codebook, project_settings, tagging
@@ -19,29 +19,25 @@ from framing_app.services.project import Project
 
 def _stored(project: Project) -> list[tuple[str, str]]:
     """The settings table as the file holds it, read with the standard library."""
-    assert project.path is not None
-    with sqlite3.connect(project.path) as conn:
-        return conn.execute("SELECT name, value FROM project_setting ORDER BY name").fetchall()
+    with raw_connection(project) as conn:
+        return [
+            tuple(r) for r in conn.execute("SELECT name, value FROM project_setting ORDER BY name")
+        ]
 
 
 def _store(project: Project, value: str) -> None:
     """Write *value* for blind coding behind the services' back (a hand edit, a newer version)."""
-    assert project.path is not None
-    conn = sqlite3.connect(project.path)
-    try:
-        with conn:
-            conn.execute(
-                "INSERT INTO project_setting (name, value) VALUES ('blind-coding', ?)"
-                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (value,),
-            )
-    finally:
-        conn.close()
+    with raw_connection(project) as conn:
+        conn.execute(
+            "INSERT INTO project_setting (name, value) VALUES ('blind-coding', ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (value,),
+        )
 
 
 def test_blind_coding_is_off_in_a_new_project_and_stores_nothing(project: Project) -> None:
     assert project_settings.blind_coding(project) is False
-    info, sample = project_settings.list_settings(project)
+    info, sample, *_backup_settings = project_settings.list_settings(project)
     assert (info.name, info.value, info.default) == ("blind-coding", "off", "off")
     assert "Compare with" in info.description
     assert (sample.name, sample.value, sample.default) == ("show-sample", "off", "off")
@@ -72,7 +68,7 @@ def test_the_setting_belongs_to_its_project(tmp_path: Path) -> None:
     # Kept in the file: another process (or the next start) reads it back.
     with Project.open(path=first) as again:
         assert project_settings.blind_coding(again) is True
-        assert [s.value for s in project_settings.list_settings(again)] == ["on", "off"]
+        assert [s.value for s in project_settings.list_settings(again)][:2] == ["on", "off"]
 
 
 @pytest.mark.parametrize(
@@ -91,11 +87,13 @@ def test_the_setting_belongs_to_its_project(tmp_path: Path) -> None:
     ],
 )
 def test_a_stored_value_reads_leniently_and_garbage_as_the_default(
-    project: Project, stored: str, reads: bool
+    project: Project, backend: str, stored: str, reads: bool
 ) -> None:
+    if "\x00" in stored and backend == "postgresql":
+        pytest.skip("PostgreSQL text cannot hold NUL: no program can store this value there")
     _store(project, stored)
     assert project_settings.blind_coding(project) is reads
-    info, _ = project_settings.list_settings(project)
+    info, *_ = project_settings.list_settings(project)
     assert info.value == ("on" if reads else "off")
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from raw_db import raw_connection
 
 from framing_app.core.errors import ConflictError, InputFileError, NotFoundError
 from framing_app.core.questions import (
@@ -150,8 +150,7 @@ def test_delete_refuses_answered_unless_with_answers(with_article: Project) -> N
     assert removed.answers_by_coder == {"alice": 1, "bob": 1}
     assert questions.list_questions(p) == []
     questions.add_question(p, "again", level="nominal", options=["x"])
-    assert p.path is not None
-    with sqlite3.connect(p.path) as db:
+    with raw_connection(p) as db:
         assert db.execute("SELECT id FROM question").fetchall() == [(2,)]  # ids never reused
         assert db.execute("SELECT count(*) FROM answer").fetchone() == (0,)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from server_databases import sqlite_only
 
 from framing_app.core.agreement import reliability_data, summarise
 from framing_app.core.errors import FramingError, InputFileError
@@ -126,6 +127,7 @@ def test_the_matrix_report_gives_the_projects_numbers(
                 assert got == pytest.approx(want, abs=1e-12)
 
 
+@sqlite_only
 def test_the_project_database_is_never_the_output(coded: Project) -> None:
     assert coded.path is not None
     before = coded.path.read_bytes()[:100]

@@ -20,6 +20,7 @@ from old_projects import (
     revision,
     upgrade_old_project,
 )
+from raw_db import project_url
 
 from framing_app.services import tagging
 from framing_app.services.project import Project
@@ -42,8 +43,7 @@ def test_the_id_of_a_deleted_newest_annotation_is_never_given_again(
     # Nor after every annotation is gone and the project is opened again.
     for each in tagging.list_annotations(sample_project, 1):
         tagging.delete_annotation(sample_project, each.id)
-    assert sample_project.path is not None
-    with Project.open(path=sample_project.path) as again:
+    with Project.open(url=project_url(sample_project)) as again:
         assert _tag(again, 1, 0, 5) > max(first, newest + 1)
 
 

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from old_projects import STAMP, integrity, make_old_project, revision, upgrade_old_project
+from raw_db import project_url
 
 from framing_app.services import codebook, label_states, tagging
 from framing_app.services.project import Project
@@ -33,8 +34,7 @@ def test_a_deleted_newest_label_leaves_its_id_unused(project: Project) -> None:
     codebook.delete_label(project, "whataboutism")
     assert codebook.add_label(project, "moral equivalence").id > newest
     # An undo holding the old id finds nothing there, rather than another label.
-    assert project.path is not None
-    with Project.open(path=project.path) as again:
+    with Project.open(url=project_url(project)) as again:
         assert codebook.add_label(again, "third").id > newest + 1
         assert label_states.restore_label(again, state) == state
 
@@ -69,7 +69,10 @@ def test_upgrade_from_0004_keeps_every_label_and_the_annotations_pointing_at_the
     with Project.open(path=path) as project:
         assert project.migration.upgraded_from == "0004"
         assert revision(path) == head_revision()
-        assert (_rows(path, "label"), _rows(path, "annotation")) == (labels, annotations)
+        # Every row and column as it was; 0008 adds annotation.version, 1 for all.
+        upgraded = _rows(path, "annotation")
+        assert (_rows(path, "label"), [row[:-1] for row in upgraded]) == (labels, annotations)
+        assert {row[-1] for row in upgraded} == {1}
         assert [a.label for a in tagging.list_annotations(project, "a2")] == ["kept"]
         codebook.delete_label(project, "kept", with_annotations=True)
         assert codebook.add_label(project, "new").id == 6
