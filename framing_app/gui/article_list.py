@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection
 
 from PySide6.QtCore import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from framing_app.core.changes import Changes
+from framing_app.core.errors import FramingError
 from framing_app.gui.article_list_model import (
     ANNOTATIONS,
     SOURCE_DATE,
@@ -176,7 +178,11 @@ class ArticleListPane(QWidget):
     def _refresh_pending(self) -> None:
         if self._pending:
             ids, self._pending = self._pending, set()
-            self.refresh(ids)
+            # Deferred, so no caller is left to hear of a failure: a server
+            # that went away (or a locked file) leaves the rows as they were
+            # until the next change or reload brings them up to date.
+            with contextlib.suppress(FramingError):
+                self.refresh(ids)
 
     def refresh(
         self, article_ids: Collection[int] | None = None, *, everything: bool = False

@@ -281,7 +281,8 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             shown = _display(row, column)
             if column == TITLE and (here := self._present.get(row.id)):
-                return f"{shown}  \N{BULLET} {', '.join(here)}"
+                # In front: a long title is elided at its end, and the names must show.
+                return f"\N{BULLET} {', '.join(here)} \N{EM DASH} {shown}"
             return shown
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = _tooltip(row, column, self._query.coder)

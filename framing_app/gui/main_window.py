@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from framing_app import __version__
 from framing_app.core.changes import Changes
+from framing_app.core.errors import FramingError
 from framing_app.core.permissions import LeadAction
 from framing_app.core.records import CodingStatus
 from framing_app.gui.article_list import ArticleListPane
@@ -423,7 +424,12 @@ class MainWindow(CodingWindow):
         changes = self._heard or Changes.all()
         self._heard = Changes()
         self._outside_change_waiting = False
-        self.ops.announce(changes, OUTSIDE)
+        try:
+            self.ops.announce(changes, OUTSIDE)
+        except FramingError as error:
+            # Re-reading failed (the server went away, the file is locked):
+            # say so once; the next change or reconnection reloads everything.
+            self.statusBar().showMessage(f"Could not show the latest changes: {error}", 8000)
 
     def _heard_from_server(self, changes: Changes) -> None:
         """A teammate's committed change: shown now, or once the coder stops typing."""

@@ -30,8 +30,10 @@ from framing_app.services.project import Project
 from framing_app.store.engine import libpq_url
 from framing_app.store.server_notify import CHANGES_CHANNEL, PRESENCE_CHANNEL, client_id
 
-# How often the thread wakes to see whether it was asked to stop.
-POLL_SECONDS = 0.25
+# How long the thread gathers notifications before passing them on (and
+# looks whether it was asked to stop): well under the second a teammate's
+# change may take to show.
+POLL_SECONDS = 0.1
 # Waits before reconnecting after the server went away: short first, then longer.
 RECONNECT_SECONDS = (0.5, 1.0, 2.0, 5.0)
 # A window says where it is this often; silence for PRESENCE_TIMEOUT means gone.
@@ -159,27 +161,32 @@ class ServerListener:
                     failures = 0
                     self._ready.set()
                     while not self._stop.is_set():
+                        # What arrives within one short wait goes out as one
+                        # Changes: a teammate's import of many statements
+                        # redraws a window once, not once per statement.
+                        heard = Changes()
                         for note in conn.notifies(timeout=POLL_SECONDS):
-                            self._dispatch(note.channel, note.payload)
+                            heard = heard | self._dispatch(note.channel, note.payload)
+                        if heard:
+                            self._on_changes(heard)
             except psycopg.Error:
                 failures += 1
                 pause = RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS)) - 1]
                 self._stop.wait(pause)
 
-    def _dispatch(self, channel: str, payload: str) -> None:
+    def _dispatch(self, channel: str, payload: str) -> Changes:
+        """Presence goes out at once; the Changes a change notification stands for are returned."""
         try:
             note = json.loads(payload)
         except ValueError:
-            return
+            return Changes()
         if not isinstance(note, dict):
-            return
+            return Changes()
         if channel == PRESENCE_CHANNEL:
             if self._on_presence is not None and isinstance(note.get("u"), str):
                 article = note.get("a")
                 self._on_presence(note["u"], int(article) if article is not None else None)
-            return
+            return Changes()
         if note.get("o") == self._me:
-            return  # this program's own commit: announced where it was made
-        changes = changes_of(payload)
-        if changes:
-            self._on_changes(changes)
+            return Changes()  # this program's own commit: announced where it was made
+        return changes_of(payload) or Changes()
