@@ -70,6 +70,20 @@ def lone_surrogate(text: str) -> int | None:
     return found.start() if found else None
 
 
+NUL_REFUSED = "holds a NUL character (U+0000), which a project cannot store"
+
+
+def holds_nul(text: str) -> bool:
+    """Whether *text* holds U+0000; a memo, definition or shortcut holding one is refused.
+
+    PostgreSQL's text types cannot store it, and a project file must hold only
+    what a server project can (it may be merged or pushed into one). Article
+    texts never keep one (:func:`normalise_text`); names refuse every control
+    character (:func:`framing_app.core.names.clean_name`).
+    """
+    return "\x00" in text
+
+
 def undecodable(text: str) -> str | None:
     """What in *text* is not text, for a message ("byte 0xe9 at character 3"), or None.
 

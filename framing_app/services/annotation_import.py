@@ -14,7 +14,7 @@ from framing_app.core.errors import InputFileError
 from framing_app.core.gc_pause import gc_paused
 from framing_app.core.names import name_key
 from framing_app.core.records import AnnotationRow
-from framing_app.core.text import excerpt
+from framing_app.core.text import NUL_REFUSED, excerpt, holds_nul
 from framing_app.formats.annotation_csv import (
     Flavour,
     FlavourUnclearError,
@@ -177,6 +177,9 @@ def _plan(
     replace: bool,
     new_labels: bool,
 ) -> _Planned:
+    nul = next((number for number, row in numbered if holds_nul(row.memo)), None)
+    if nul is not None:
+        raise InputFileError(path, f"memo {NUL_REFUSED}", row=nul)
     articles = _match_articles(session, path, numbered)
     _check_passages(session, path, numbered, articles)
     names = _resolve_names(session, path, numbered, new_labels)

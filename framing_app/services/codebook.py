@@ -13,6 +13,7 @@ from framing_app.core.changes import Changes
 from framing_app.core.errors import ConflictError, FramingError, InputFileError
 from framing_app.core.names import find_by_name, name_key
 from framing_app.core.records import LabelSpec
+from framing_app.core.text import NUL_REFUSED, holds_nul
 from framing_app.formats.codebook_json import read_codebook_file, write_codebook
 from framing_app.services.lookup import clean_name, label_by_name
 from framing_app.services.output_files import output_file
@@ -123,6 +124,12 @@ def import_codebook(project: Project, path: Path) -> CodebookImportReport:
     """
     document = read_codebook_file(path)
     specs = document.labels
+    texts = [(f"label '{s.name}': definition", s.definition) for s in specs]
+    texts += [(f"label '{s.name}': shortcut", s.shortcut or "") for s in specs]
+    texts += [(f"question '{q.name}': definition", q.definition) for q in document.questions]
+    for what, text in texts:
+        if holds_nul(text):
+            raise InputFileError(path, f"{what} {NUL_REFUSED}")
     with project.db.write() as session:
         # Names match as everywhere else: cleaned and case-folded (core.names).
         existing = {name_key(lab.name): lab for lab in session.scalars(select(Label))}

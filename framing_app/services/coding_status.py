@@ -174,10 +174,18 @@ def advance_to_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -
                 )
             ).all()
         )
-    _insert_status(session, sorted(wanted - have), CodingStatus.IN_PROGRESS)
+    # The same coder tagging in two windows on a server: the other may have
+    # started the article since the look-up; its row stands.
+    _insert_status(session, sorted(wanted - have), CodingStatus.IN_PROGRESS, skip_existing=True)
 
 
-def _insert_status(session: Session, pairs: list[tuple[int, int]], status: CodingStatus) -> None:
+def _insert_status(
+    session: Session,
+    pairs: list[tuple[int, int]],
+    status: CodingStatus,
+    *,
+    skip_existing: bool = False,
+) -> None:
     """Add status rows for (coder id, article id) pairs that have none."""
     now = iso_utc(utc_now())
     insert_rows(
@@ -185,6 +193,7 @@ def _insert_status(session: Session, pairs: list[tuple[int, int]], status: Codin
         table_of(CodingStatusRow),
         ("coder_id", "article_id", "status", "updated_at"),
         [(coder_id, article_id, status.value, now) for coder_id, article_id in pairs],
+        skip_existing=skip_existing,
     )
 
 

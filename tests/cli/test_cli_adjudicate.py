@@ -3,7 +3,7 @@
 Real ``framing-app`` processes on the coded sample project (see cli_harness:
 alice and bob tagged the same sovereignty passage in the NPR article, and
 different universal-rights passages in the GlobalPost one), both marked done.
-The project file is read back with the standard library's sqlite3.
+The project is read back with the drivers themselves (sqlite3, psycopg).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import GLOBALPOST, LAWYERS, NPR, OPPOSE, STRESSED, Cli, check_error
+from server_databases import sqlite_only
 
 RIGHTS = "universal rights"
 BASE = ["--coders", "alice", "bob", "--unit", "span"]
@@ -151,7 +152,7 @@ def test_a_new_passage_and_a_named_consensus(meeting: Cli) -> None:
     assert "1 of 2 resolved by Gold" in out
 
 
-def test_refusals(meeting: Cli, tmp_path: Path) -> None:
+def test_refusals(meeting: Cli) -> None:
     adjudicate = ["adjudicate", *BASE, "--article", GLOBALPOST, "--label", RIGHTS]
     refused = {
         "cannot take 'carol'": [*adjudicate, "--take", "carol", "--start", 0, "--end", 5000],
@@ -176,8 +177,12 @@ def test_refusals(meeting: Cli, tmp_path: Path) -> None:
         expect=["not compared: alice has not marked it done"],
     )  # fmt: skip
     assert consensus(meeting) == []
+
+
+@sqlite_only
+def test_a_missing_project_file_is_refused_and_not_made(run_cli: Cli, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.sqlite"
-    results = meeting.many(
+    results = run_cli.many(
         ["disagreements", *BASE], ["adjudicate", *BASE, "--article", NPR, "--close"],
         project=missing,
     )  # fmt: skip

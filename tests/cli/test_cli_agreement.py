@@ -23,6 +23,7 @@ import krippendorff
 import numpy as np
 import pytest
 from cli_harness import Cli, check_error, check_ok, check_usage_error
+from server_databases import sqlite_only
 
 from framing_app import cli_agreement
 from framing_app.cli_agreement import add_agreement_command, cmd_agreement
@@ -83,12 +84,12 @@ def files_under(root: Path) -> set[Path]:
 
 
 def test_matrix_json_matches_the_krippendorff_package_and_opens_no_project(
-    run_cli: Cli,
+    bare_cli: Cli,
 ) -> None:
-    path = matrix_file(run_cli.root)
-    before = files_under(run_cli.root)
+    path = matrix_file(bare_cli.root)
+    before = files_under(bare_cli.root)
     for level in ("nominal", "interval"):
-        result = run_cli(
+        result = bare_cli(
             "agreement", "--matrix", path, "--level", level, "--format", "json", project=None
         )
         data = json.loads(check_ok(result).stdout)
@@ -103,12 +104,12 @@ def test_matrix_json_matches_the_krippendorff_package_and_opens_no_project(
         assert row["cohen_kappa"] is None
         assert "exactly two coders" in row["undefined"]["cohen_kappa"]
     # No project, not even the default one, was created or opened.
-    assert files_under(run_cli.root) == before
+    assert files_under(bare_cli.root) == before
 
 
-def test_matrix_table_prints_the_seed_and_the_verdict(run_cli: Cli) -> None:
-    path = matrix_file(run_cli.root)
-    default, seeded, again = run_cli.many(
+def test_matrix_table_prints_the_seed_and_the_verdict(bare_cli: Cli) -> None:
+    path = matrix_file(bare_cli.root)
+    default, seeded, again = bare_cli.many(
         ["agreement", "--matrix", path],
         ["agreement", "--matrix", path, "--seed", "7", "--bootstrap", "300"],
         ["agreement", "--matrix", path, "--seed", "7", "--bootstrap", "300"],
@@ -125,10 +126,10 @@ def test_matrix_table_prints_the_seed_and_the_verdict(run_cli: Cli) -> None:
     assert check_ok(again).stdout == seeded.stdout
 
 
-def test_csv_to_a_file_and_never_over_a_database(run_cli: Cli) -> None:
-    path = matrix_file(run_cli.root)
-    out = run_cli.root / "alpha.csv"
-    result = run_cli("agreement", "--matrix", path, "--format", "csv", "--out", out, project=None)
+def test_csv_to_a_file_and_never_over_a_database(bare_cli: Cli) -> None:
+    path = matrix_file(bare_cli.root)
+    out = bare_cli.root / "alpha.csv"
+    result = bare_cli("agreement", "--matrix", path, "--format", "csv", "--out", out, project=None)
     assert check_ok(result).stdout == (
         f"Wrote the agreement of 1 item(s) to {out}; alpha's interval from 1,000 bootstrap "
         "resamples, seed 0.\n"
@@ -137,13 +138,13 @@ def test_csv_to_a_file_and_never_over_a_database(run_cli: Cli) -> None:
     assert data.startswith(b"unit,item,kind,level,units,percent_agreement,")
     assert data.count(b"\r\n") == 2
 
-    database = run_cli.root / "work.sqlite"
+    database = bare_cli.root / "work.sqlite"
     connection = sqlite3.connect(database)
     connection.execute("CREATE TABLE t (x)")
     connection.commit()
     connection.close()
     before = database.read_bytes()
-    run_cli.fails(
+    bare_cli.fails(
         "agreement",
         "--matrix",
         path,
@@ -153,7 +154,7 @@ def test_csv_to_a_file_and_never_over_a_database(run_cli: Cli) -> None:
         expect=[str(database), "is a SQLite database"],
     )
     assert database.read_bytes() == before
-    run_cli.fails(
+    bare_cli.fails(
         "agreement",
         "--matrix",
         path,
@@ -165,13 +166,13 @@ def test_csv_to_a_file_and_never_over_a_database(run_cli: Cli) -> None:
     assert path.read_text(encoding="utf-8") == K2011
 
 
-def test_a_bad_matrix_is_one_line_naming_the_file_and_row(run_cli: Cli) -> None:
-    ragged = matrix_file(run_cli.root, "unit,a,b\n1,1,1\n2,1\n", "ragged.csv")
-    text = matrix_file(run_cli.root, "unit,a,b\n1,low,high\n2,high,high\n", "text.csv")
-    ragged_result, text_result, missing = run_cli.many(
+def test_a_bad_matrix_is_one_line_naming_the_file_and_row(bare_cli: Cli) -> None:
+    ragged = matrix_file(bare_cli.root, "unit,a,b\n1,1,1\n2,1\n", "ragged.csv")
+    text = matrix_file(bare_cli.root, "unit,a,b\n1,low,high\n2,high,high\n", "text.csv")
+    ragged_result, text_result, missing = bare_cli.many(
         ["agreement", "--matrix", ragged],
         ["agreement", "--matrix", text, "--level", "ordinal"],
-        ["agreement", "--matrix", run_cli.root / "nowhere.csv"],
+        ["agreement", "--matrix", bare_cli.root / "nowhere.csv"],
         project=None,
     )
     check_error(ragged_result, [f"{ragged}, row 3: expected 3 fields"])
@@ -194,12 +195,13 @@ def test_a_bad_matrix_is_one_line_naming_the_file_and_row(run_cli: Cli) -> None:
         ([], "one of the arguments --coders --matrix is required"),
     ],
 )
-def test_usage_errors(run_cli: Cli, args: list[str], expect: str) -> None:
-    before = files_under(run_cli.root)
-    check_usage_error(run_cli("agreement", *args, project=None), [expect])
-    assert files_under(run_cli.root) == before
+def test_usage_errors(bare_cli: Cli, args: list[str], expect: str) -> None:
+    before = files_under(bare_cli.root)
+    check_usage_error(bare_cli("agreement", *args, project=None), [expect])
+    assert files_under(bare_cli.root) == before
 
 
+@sqlite_only
 def test_project_mode_needs_an_existing_project(run_cli: Cli) -> None:
     missing = run_cli.root / "typo.sqlite"
     before = files_under(run_cli.root)
@@ -216,8 +218,8 @@ def test_project_mode_needs_an_existing_project(run_cli: Cli) -> None:
     assert files_under(run_cli.root) == before
 
 
-def test_help_states_the_default_seed(run_cli: Cli) -> None:
-    out = check_ok(run_cli("agreement", "--help", project=None)).stdout
+def test_help_states_the_default_seed(bare_cli: Cli) -> None:
+    out = check_ok(bare_cli("agreement", "--help", project=None)).stdout
     assert "without --seed the seed is 0" in " ".join(out.split())
     assert "default 1000" in out
 

@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import re
-from pathlib import Path
 
 from cli_harness import (
     ANNOTATION_HEADER,
@@ -20,8 +19,8 @@ from cli_harness import (
     Cli,
     check_error,
     check_ok,
-    copy_database,
 )
+from cli_projects import Place
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
@@ -158,7 +157,7 @@ def test_export_for_a_coder_who_does_not_exist(coded_cli: Cli) -> None:
     assert [p.name for p in coded_cli.root.iterdir() if "x.csv" in p.name] == []
 
 
-def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: Path) -> None:
+def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: Place) -> None:
     cli = sample_cli
     cli.annotate("alice", NPR, "double standards", "-Wei", memo='=HYPERLINK("http://x.example")')
     cli.annotate("bob", GLOBALPOST, "universal rights", LAWYERS, memo="@bob +1")
@@ -189,8 +188,7 @@ def test_excel_flavour_bom_and_inert_formulas(sample_cli: Cli, sample_template: 
     ]
 
     # framing-app reads the Excel flavour back exactly.
-    other = cli.root / "other.sqlite"
-    copy_database(sample_template, other)
+    other = cli.copy_of(sample_template, "other")
     merged = cli.ok("import-annotations", "excel.csv", project=other)
     assert merged.stdout.startswith("Imported 2 annotation(s) from excel.csv.\n")
     assert cli.ok("export", "annotations", binary=True, project=other).stdout == plain

@@ -1,19 +1,20 @@
 """The assign, assignments and unassign commands; agreement over the sample; show-sample.
 
-Real ``framing-app`` processes on real project files; the stored assignments
-are read back with sqlite3 (see cli_harness).
+Real ``framing-app`` processes on real projects; the stored assignments
+are read back with the drivers themselves (see cli_harness).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, check_error, check_ok, check_usage_error, copy_database
+from cli_harness import Cli, TemplateMaker, check_error, check_ok, check_usage_error
+from cli_projects import Place
+from server_databases import sqlite_only
 
 from framing_app import cli_agreement, cli_reliability
 from framing_app.services.reliability_units import ArticleSet
@@ -31,7 +32,7 @@ def write_articles(folder: Path, first: int, count: int) -> Path:
     return path
 
 
-def stored(cli: Cli, project: Path | None = None) -> set[tuple[str, str, int]]:
+def stored(cli: Cli, project: Place | None = None) -> set[tuple[str, str, int]]:
     found = cli.query(
         "SELECT a.external_id, c.name, s.in_sample FROM assignment s "
         "JOIN article a ON a.id = s.article_id JOIN coder c ON c.id = s.coder_id",
@@ -44,20 +45,21 @@ def sample(rows: set[tuple[str, str, int]]) -> set[str]:
     return {ref for ref, _, flag in rows if flag}
 
 
-@pytest.fixture(scope="module")
-def thirty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """30 articles n000-n029 and the coders alice, bob, carol; nothing assigned."""
-    cli = Cli(tmp_path_factory.mktemp("thirty"))
+def _thirty(cli: Cli) -> None:
     cli.ok("import", write_articles(cli.root, 0, 30))
     for name in CODERS:
         cli.ok("status", "--coder", name, "--article", "n000", "--set", "not-started")
-    return cli.project
 
 
 @pytest.fixture
-def thirty(run_cli: Cli, thirty_template: Path) -> Cli:
-    copy_database(thirty_template, run_cli.project)
-    return run_cli
+def thirty_template(cli_template: TemplateMaker) -> Place:
+    """30 articles n000-n029 and the coders alice, bob, carol; nothing assigned."""
+    return cli_template("thirty", _thirty)
+
+
+@pytest.fixture
+def thirty(run_cli: Cli, thirty_template: Place) -> Cli:
+    return run_cli.use(thirty_template)
 
 
 def test_assign_prints_the_draw_and_stores_it(thirty: Cli) -> None:
@@ -101,15 +103,13 @@ def test_assign_prints_the_draw_and_stores_it(thirty: Cli) -> None:
     }
 
 
-def test_same_seed_same_draw_and_reruns_move_nothing(thirty: Cli, thirty_template: Path) -> None:
+def test_same_seed_same_draw_and_reruns_move_nothing(thirty: Cli, thirty_template: Place) -> None:
     thirty.ok("assign", "--coders", *CODERS, "--seed", "7")
     first = stored(thirty)
-    twin = thirty.root / "twin.sqlite"
-    copy_database(thirty_template, twin)
+    twin = thirty.copy_of(thirty_template, "twin")
     thirty.ok("assign", "--coders", "Carol", "alice", "BOB", "--seed", "7", project=twin)
     assert stored(thirty, twin) == first
-    other = thirty.root / "other.sqlite"
-    copy_database(thirty_template, other)
+    other = thirty.copy_of(thirty_template, "other")
     thirty.ok("assign", "--coders", *CODERS, "--seed", "8", project=other)
     assert stored(thirty, other) != first
 
@@ -157,8 +157,7 @@ def test_articles_option_and_unassign(thirty: Cli) -> None:
 
 def test_refusals(thirty: Cli) -> None:
     thirty.ok("status", "--coder", "consensus", "--article", "n000", "--set", "not-started")
-    with sqlite3.connect(thirty.project) as db:
-        db.execute("UPDATE coder SET consensus = 1 WHERE name = 'consensus'")
+    thirty.execute("UPDATE coder SET consensus = TRUE WHERE name = 'consensus'")
     errors = [
         (["--coders", "alcie", "bob", "--seed", "1"], ["no coder named 'alcie'", "'alice'"]),
         (["--coders", "alice", "dave", "--seed", "1"], ["'dave'", "--create-coders"]),
@@ -183,6 +182,7 @@ def test_refusals(thirty: Cli) -> None:
     assert thirty.count("coder") == 4  # nobody created
 
 
+@sqlite_only
 def test_commands_never_create_a_project(run_cli: Cli) -> None:
     path = run_cli.root / "typo.sqlite"
     commands = [

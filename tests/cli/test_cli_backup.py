@@ -15,6 +15,11 @@ from pathlib import Path
 
 from cli_harness import GLOBALPOST, LAWYERS, NPR, OPPOSE, Cli, check_error, check_usage_error
 from old_projects import dump_rows, integrity
+from server_databases import sqlite_only
+
+# Rolling backups, lists and restores are for project files (a server is refused:
+# tests/services/test_backups.py); every test here works on the file itself.
+pytestmark = sqlite_only
 
 
 def _backups(cli: Cli) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from cli_harness import (
     check_usage_error,
     describe,
 )
+from server_databases import sqlite_only
 
 import framing_app
 
@@ -72,6 +72,7 @@ def test_installed_console_script(run_cli: Cli) -> None:
     assert run_cli.count("article") == 2
 
 
+@sqlite_only
 def test_default_project_in_the_user_data_folder(run_cli: Cli) -> None:
     default = run_cli.data_home / "framing-app" / "projects" / "default.sqlite"
     imported = run_cli.ok("import", "--sample", project=None)
@@ -108,22 +109,30 @@ def test_default_project_in_the_user_data_folder(run_cli: Cli) -> None:
 
 ANNOTATE = ["annotate", "--coder", "a", "--article", "1", "--label", "sovereignty"]
 USAGE_ERRORS: list[tuple[list[str], list[str]]] = [
-    (["annotate", "--article", NPR, "--label", "sovereignty", "--start", "0", "--end", "5"],
-     ["--coder"]),
     ([*ANNOTATE, "--start", "one", "--end", "5"], ["--start", "'one'"]),
     (["status", "--coder", "alice"], ["--article", "--all"]),
     (["export", "articles"], ["invalid choice", "'articles'"]),
-    (["--db", "sqlite://", "articles"], ["not allowed with"]),
+]  # fmt: skip
+# A project file has no logins to code as: there, not on a server, --coder is required.
+FILE_USAGE_ERRORS: list[tuple[list[str], list[str]]] = [
+    (["annotate", "--article", NPR, "--label", "sovereignty", "--start", "0", "--end", "5"],
+     ["--coder"]),
 ]  # fmt: skip
 
 
 def test_usage_errors_exit_2_and_touch_nothing(run_cli: Cli) -> None:
-    results = run_cli.many(*[args for args, _ in USAGE_ERRORS])
-    for (_, expect), result in zip(USAGE_ERRORS, results, strict=True):
+    cases = USAGE_ERRORS + (FILE_USAGE_ERRORS if run_cli.backend == "sqlite" else [])
+    # --project and --db exclude each other (run_cli gives the one of its backend).
+    other = ["--db", "sqlite://"] if run_cli.backend == "sqlite" else ["--project", "x.sqlite"]
+    cases.append(([*other, "articles"], ["not allowed with"]))
+    before = run_cli.snapshot()  # on SQLite: no file
+    results = run_cli.many(*[args for args, _ in cases])
+    for (_, expect), result in zip(cases, results, strict=True):
         check_usage_error(result, expect)
-    assert not run_cli.project.exists()
+    assert run_cli.snapshot() == before
 
 
+@sqlite_only
 def test_unusable_project_files(run_cli: Cli) -> None:
     folder = run_cli.root / "folder.sqlite"
     folder.mkdir()
@@ -153,16 +162,13 @@ def test_unusable_project_files(run_cli: Cli) -> None:
 
 def test_project_written_by_a_newer_version_is_refused_untouched(run_cli: Cli) -> None:
     run_cli.ok("import", "--sample")
-    connection = sqlite3.connect(run_cli.project)
-    with connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    connection.close()
-    before = hashlib.sha256(run_cli.project.read_bytes()).hexdigest()
+    run_cli.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = run_cli.snapshot()
 
     message = run_cli.fails("articles", expect=[str(run_cli.project), "newer version"])
     assert "9999_future" in message
 
-    assert hashlib.sha256(run_cli.project.read_bytes()).hexdigest() == before
+    assert run_cli.snapshot() == before
     assert run_cli.query("SELECT version_num FROM alembic_version") == [("9999_future",)]
     assert list(run_cli.root.glob("*.backup-*")) == [], "a refused file must not be migrated"
 

@@ -26,9 +26,9 @@ from cli_harness import Cli
     ids=["export-annotations", "export-answers", "articles", "labels"],
 )
 def test_a_closed_pipe_ends_the_command_quietly(coded_cli: Cli, command: list[str]) -> None:
-    before = coded_cli.project.read_bytes()
+    before = coded_cli.snapshot()
     process = subprocess.Popen(
-        [sys.executable, "-m", "framing_app", "--project", str(coded_cli.project), *command],
+        [sys.executable, "-m", "framing_app", *map(str, coded_cli.project_args()), *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=coded_cli.env,
@@ -42,4 +42,4 @@ def test_a_closed_pipe_ends_the_command_quietly(coded_cli: Cli, command: list[st
     assert "Traceback" not in stderr
     assert stderr == ""
     assert status == 141
-    assert coded_cli.project.read_bytes() == before
+    assert coded_cli.snapshot() == before

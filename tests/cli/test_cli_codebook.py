@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from cli_harness import Cli, check_error, check_ok
 
@@ -40,21 +39,18 @@ def test_new_project_has_the_default_labels(run_cli: Cli) -> None:
 
 def _customise(cli: Cli) -> None:
     """A codebook unlike the default one: swapped shortcuts, edits, an archived label."""
-    connection = sqlite3.connect(cli.project)
-    with connection:
-        connection.execute("UPDATE label SET shortcut = NULL WHERE name = 'sovereignty'")
-        connection.execute("UPDATE label SET shortcut = '1' WHERE name = 'double standards'")
-        connection.execute("UPDATE label SET shortcut = '2' WHERE name = 'sovereignty'")
-        connection.execute(
-            "UPDATE label SET definition = 'Rights are owed to every person.', "
-            "color = '#0072B2', shortcut = NULL WHERE name = 'universal rights'"
-        )
-        connection.execute(
-            "INSERT INTO label (name, definition, color, shortcut, position, archived, "
-            "created_at) VALUES ('whataboutism', 'Deflects \"criticism\" by pointing "
-            "elsewhere; 中国.', '#CC79A7', 'w', 3, 1, '2024-01-01 00:00:00.000000')"
-        )
-    connection.close()
+    cli.execute("UPDATE label SET shortcut = NULL WHERE name = 'sovereignty'")
+    cli.execute("UPDATE label SET shortcut = '1' WHERE name = 'double standards'")
+    cli.execute("UPDATE label SET shortcut = '2' WHERE name = 'sovereignty'")
+    cli.execute(
+        "UPDATE label SET definition = 'Rights are owed to every person.', "
+        "color = '#0072B2', shortcut = NULL WHERE name = 'universal rights'"
+    )
+    cli.execute(
+        "INSERT INTO label (name, definition, color, shortcut, position, archived, "
+        "created_at) VALUES ('whataboutism', 'Deflects \"criticism\" by pointing "
+        "elsewhere; 中国.', '#CC79A7', 'w', 3, TRUE, '2024-01-01T00:00:00.000000Z')"
+    )
 
 
 def test_codebook_round_trip(run_cli: Cli) -> None:
@@ -76,7 +72,7 @@ def test_codebook_round_trip(run_cli: Cli) -> None:
     for name in ("sovereignty", "double standards", "universal rights", "whataboutism"):
         assert name in exported
 
-    other = cli.root / "other.sqlite"
+    other = cli.new_project("other")
     imported = cli.ok("codebook", "import", "cb.json", project=other)
     assert imported.stdout == ("Codebook imported from cb.json: 1 label(s) added, 3 updated.\n")
     assert cli.ok("labels", "--tsv", "--definitions", project=other).stdout == listed
@@ -88,10 +84,17 @@ def test_codebook_import_of_a_bad_file_changes_nothing(run_cli: Cli) -> None:
     cli.ok("labels", "rename", "sovereignty", "sovereignty")  # creates the project
     before = cli.query("SELECT * FROM label ORDER BY id")
     (cli.root / "broken.json").write_text('{"labels": [{"name": "x",', encoding="utf-8")
-    broken, unwritable = cli.many(
+    cli.ok("codebook", "export", "good.json")
+    document = json.loads((cli.root / "good.json").read_text(encoding="utf-8"))
+    # PostgreSQL text cannot hold a NUL: refused on either backend, before the database.
+    document["labels"][0]["definition"] = "The passage \u0000 ends here."
+    (cli.root / "nul.json").write_text(json.dumps(document), encoding="utf-8")
+    broken, nul, unwritable = cli.many(
         ["codebook", "import", "broken.json"],
+        ["codebook", "import", "nul.json"],
         ["codebook", "export", cli.root / "no-such-folder" / "cb.json"],
     )
     check_error(broken, ["broken.json"])
+    check_error(nul, ["nul.json", "label 'sovereignty': definition holds a NUL character"])
     check_error(unwritable, [str(cli.root / "no-such-folder" / "cb.json")])
     assert cli.query("SELECT * FROM label ORDER BY id") == before

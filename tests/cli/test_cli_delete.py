@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from cli_harness import GLOBALPOST, NPR, SAMPLE_TITLES, Cli, check_error, describe
 
 
-def _dump(path: Path) -> list[str]:
-    """The whole database as SQL statements, to tell "unchanged" row for row."""
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
 def _run(
     cli: Cli, *args: object, stdin: Any = None, answer: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``framing-app --project P ARGS`` reading *stdin*, or *answer* piped in.
+    """``framing-app --project P ARGS`` (or ``--db``) reading *stdin*, or *answer* piped in.
 
     The harness leaves stdin inherited, which may be the terminal pytest runs in.
     """
-    argv = [sys.executable, "-m", "framing_app", "--project", str(cli.project)]
+    argv = [sys.executable, "-m", "framing_app", *map(str, cli.project_args())]
     return subprocess.run(
         [*argv, *map(str, args)],
         stdin=stdin,
@@ -48,7 +37,7 @@ def _run_at_terminal(cli: Cli, *args: object, answer: str) -> subprocess.Complet
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
     try:
-        argv = [sys.executable, "-m", "framing_app", "--project", str(cli.project)]
+        argv = [sys.executable, "-m", "framing_app", *map(str, cli.project_args())]
         with subprocess.Popen(
             [*argv, *map(str, args)],
             stdin=slave,
@@ -89,7 +78,7 @@ def test_an_annotation_export_in_an_import_folder_stops_the_import(coded_cli: Cl
     (folder / "b.txt").write_text("Another one\n\nAbout rights.\n", encoding="utf-8")
     junk = folder / "annotations.csv"
     cli.ok("export", "annotations", "--out", junk)
-    before = _dump(cli.project)
+    before = cli.snapshot()
 
     error = cli.fails("import", folder)
 
@@ -98,7 +87,7 @@ def test_an_annotation_export_in_an_import_folder_stops_the_import(coded_cli: Cl
         "article_id, article_external_id, …), not an article table; "
         f"merge it with `framing-app import-annotations '{junk}'`"
     )
-    assert _dump(cli.project) == before
+    assert cli.snapshot() == before
     # The command it names is the right one: the export merges (all already there).
     merged = cli.ok("import-annotations", junk)
     assert merged.stdout.startswith("Imported 0 annotation(s)")
@@ -121,7 +110,7 @@ def test_delete_with_yes_reports_what_went(coded_cli: Cli) -> None:
     assert cli.count("annotation") == 2
     (gp_id,) = cli.query("SELECT id FROM article WHERE external_id = ?", GLOBALPOST)[0]
     assert {row[0] for row in cli.query("SELECT article_id FROM coding_status")} == {gp_id}
-    assert cli.query("PRAGMA foreign_key_check") == []
+    assert cli.foreign_key_problems() == []
     # By internal id too; the coders stay.
     gone = cli.ok("delete-articles", gp_id, "--yes")
     assert gone.stdout.startswith("Deleted 1 article(s) with 2 annotation(s): alice 1, bob 1.\n")
@@ -131,7 +120,7 @@ def test_delete_with_yes_reports_what_went(coded_cli: Cli) -> None:
 
 def test_without_yes_and_no_terminal_nothing_is_deleted(coded_cli: Cli) -> None:
     cli = coded_cli
-    before = _dump(cli.project)
+    before = cli.snapshot()
     result = _run(cli, "delete-articles", NPR, GLOBALPOST, stdin=subprocess.DEVNULL)
     check_error(
         result,
@@ -142,23 +131,23 @@ def test_without_yes_and_no_terminal_nothing_is_deleted(coded_cli: Cli) -> None:
     )
     # An answer piped in is not a confirmation: only a terminal is asked.
     check_error(_run(cli, "delete-articles", NPR, answer="y"), ["add --yes"])
-    assert _dump(cli.project) == before
+    assert cli.snapshot() == before
 
 
 def test_an_unknown_id_deletes_nothing(coded_cli: Cli) -> None:
     cli = coded_cli
-    before = _dump(cli.project)
+    before = cli.snapshot()
     cli.fails(
         "delete-articles", NPR, "no-such-article", "--yes",
         expect=["framing-app: error: no article with id 'no-such-article'; nothing was deleted"],
     )  # fmt: skip
-    assert _dump(cli.project) == before
+    assert cli.snapshot() == before
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_at_a_terminal_the_user_is_asked(coded_cli: Cli) -> None:
     cli = coded_cli
-    before = _dump(cli.project)
+    before = cli.snapshot()
     declined = _run_at_terminal(cli, "delete-articles", NPR, answer="n")
     assert declined.returncode == 1, describe(declined)
     assert declined.stdout.endswith(
@@ -166,7 +155,7 @@ def test_at_a_terminal_the_user_is_asked(coded_cli: Cli) -> None:
     ), describe(declined)
     assert f"{NPR}  {SAMPLE_TITLES[NPR]}" in declined.stdout
     assert declined.stderr == "framing-app: error: deletion cancelled; nothing was changed\n"
-    assert _dump(cli.project) == before
+    assert cli.snapshot() == before
 
     accepted = _run_at_terminal(cli, "delete-articles", NPR, answer="y")
     assert accepted.returncode == 0, describe(accepted)

@@ -24,6 +24,7 @@ from cli_harness import (
     check_usage_error,
     describe,
 )
+from server_databases import sqlite_only
 
 from framing_app import cli_reliability
 from framing_app.cli_reliability import add_export_reliability, check_export_arguments
@@ -193,16 +194,16 @@ USAGE = [
 
 
 @pytest.mark.parametrize(("args", "expect"), USAGE)
-def test_usage_errors(coded_cli: Cli, args: list[str], expect: str) -> None:
-    check_usage_error(coded_cli("export", "reliability", *args), [expect])
+def test_usage_errors(bare_cli: Cli, args: list[str], expect: str) -> None:
+    check_usage_error(bare_cli("export", "reliability", *args), [expect])
 
 
 @pytest.mark.parametrize(
     "option", [["--unit", "article"], ["--coders", "a", "b"], ["--all-articles"], ["--label", "x"]]
 )
-def test_reliability_options_are_refused_for_annotations(coded_cli: Cli, option: list[str]) -> None:
+def test_reliability_options_are_refused_for_annotations(bare_cli: Cli, option: list[str]) -> None:
     check_usage_error(
-        coded_cli("export", "annotations", *option), [f"{option[0]}: only with export reliability"]
+        bare_cli("export", "annotations", *option), [f"{option[0]}: only with export reliability"]
     )
 
 
@@ -228,6 +229,7 @@ def test_errors_name_the_problem_and_write_nothing(coded_cli: Cli) -> None:
     assert not list(coded_cli.root.glob(".rel.csv.*"))
 
 
+@sqlite_only
 def test_never_writes_over_the_project_nor_creates_one(coded_cli: Cli, tmp_path: Path) -> None:
     mark_done(coded_cli, "alice", "bob")
     before = coded_cli.project.read_bytes()

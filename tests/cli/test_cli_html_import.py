@@ -113,10 +113,10 @@ def test_import_a_folder_of_news_pages(run_cli: Cli) -> None:
 
 def test_the_same_pages_give_the_same_text_in_another_process(run_cli: Cli) -> None:
     pages = write_pages(run_cli.root / "pages")
-    other = run_cli.root / "other.sqlite"
+    other = run_cli.new_project("other")
     run_cli.many(
-        ["--project", run_cli.project, "import", pages],
-        ["--project", other, "import", pages],
+        [*run_cli.project_args(), "import", pages],
+        [*run_cli.project_args(other), "import", pages],
         project=None,
     )
     sql = "SELECT external_id, title, text FROM article ORDER BY external_id"

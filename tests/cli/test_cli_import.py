@@ -99,25 +99,26 @@ def test_unreadable_file_stops_the_whole_import(sample_cli: Cli) -> None:
     bad_files = {"broken.docx": b"PK? no, this is not a zip archive at all"}
     bad_files["notext.csv"] = b"id,title\n1,Only a title\n2,Another\n"
     commands: list[list[object]] = []
+    new = {name: cli.new_project(name) for name in bad_files}
     for name, content in bad_files.items():
         corpus = cli.root / f"corpus-{name}"
         _write(corpus / "a-good-one.txt", "Good title\n\nA perfectly good article.\n")
         (corpus / "sub").mkdir()
         (corpus / "sub" / name).write_bytes(content)
         _write(corpus / "sub" / "z-good-too.txt", "Good too\n\nAnother good article.\n")
-        commands.append(["--project", cli.root / f"{name}.sqlite", "import", corpus])
+        commands.append([*cli.project_args(new[name]), "import", corpus])
     # Into a project that has articles already: they stay, nothing is added.
     good = _write(cli.root / "good.txt", "Good title\n\nA good article.\n")
     bad = _write(cli.root / "bad.csv", "id;title\n1;no text column\n")
-    commands.append(["--project", cli.project, "import", good, bad])
-    commands.append(["--project", cli.project, "import"])
-    commands.append(["--project", cli.project, "import", cli.root / "no-such-folder"])
+    commands.append([*cli.project_args(), "import", good, bad])
+    commands.append([*cli.project_args(), "import"])
+    commands.append([*cli.project_args(), "import", cli.root / "no-such-folder"])
 
     docx, csv_, into_sample, nothing, missing = cli.many(*commands, project=None)
     for name, result in (("broken.docx", docx), ("notext.csv", csv_)):
         message = check_error(result, [name])
         assert str(cli.root / f"corpus-{name}" / "sub" / name) in message, describe(result)
-        assert cli.count("article", project=cli.root / f"{name}.sqlite") == 0
+        assert cli.count("article", project=new[name]) == 0
     check_error(into_sample, ["bad.csv"])
     check_error(nothing, ["--sample"])
     check_error(missing, ["no-such-folder"])

@@ -44,10 +44,10 @@ def _tone_ranks() -> np.ndarray:
     return np.array([[ranks.get(cell, np.nan) for cell in row[2:]] for row in table]).T
 
 
-def test_ordinal_text_on_a_scale_is_krippendorffs_ordinal_alpha(run_cli: Cli) -> None:
-    (run_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
+def test_ordinal_text_on_a_scale_is_krippendorffs_ordinal_alpha(bare_cli: Cli) -> None:
+    (bare_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
     scale = "tone=" + ",".join(TONES)
-    result = run_cli(
+    result = bare_cli(
         "agreement", "--matrix", "m.csv", "--level", "TONE=ordinal", "--scale", scale,
         "--format", "json", project=None,
     )  # fmt: skip
@@ -63,9 +63,9 @@ def test_ordinal_text_on_a_scale_is_krippendorffs_ordinal_alpha(run_cli: Cli) ->
     assert rows["tone"]["counts"]["categories"] == list(TONES)
 
 
-def test_the_scale_gives_gwets_q_and_nominal_alpha_is_unchanged(run_cli: Cli) -> None:
-    (run_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
-    plain, scaled = run_cli.many(
+def test_the_scale_gives_gwets_q_and_nominal_alpha_is_unchanged(bare_cli: Cli) -> None:
+    (bare_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
+    plain, scaled = bare_cli.many(
         ["agreement", "--matrix", "m.csv", "--label", "tone", "--format", "json"],
         ["agreement", "--matrix", "m.csv", "--label", "tone", "--format", "json",
          "--scale", "tone=" + ",".join(TONES)],
@@ -91,10 +91,10 @@ def test_the_scale_gives_gwets_q_and_nominal_alpha_is_unchanged(run_cli: Cli) ->
     ids=["off-scale", "unknown-scale-item", "unknown-level-item", "repeated", "interval-text"],
 )
 def test_bad_levels_and_scales_are_one_line(
-    run_cli: Cli, options: list[str], expect: list[str]
+    bare_cli: Cli, options: list[str], expect: list[str]
 ) -> None:
-    (run_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
-    result = run_cli("agreement", "--matrix", "m.csv", *options, project=None)
+    (bare_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
+    result = bare_cli("agreement", "--matrix", "m.csv", *options, project=None)
     check_error(result, expect)
 
 
@@ -108,14 +108,14 @@ def test_bad_levels_and_scales_are_one_line(
         (["--level", "ordinal", "--level", "nominal"], "one level for every item"),
     ],
 )
-def test_usage_errors_of_levels_and_scales(run_cli: Cli, options: list[str], expect: str) -> None:
-    (run_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
-    result = run_cli("agreement", "--matrix", "m.csv", *options, project=None)
+def test_usage_errors_of_levels_and_scales(bare_cli: Cli, options: list[str], expect: str) -> None:
+    (bare_cli.root / "m.csv").write_text(MATRIX, encoding="utf-8", newline="")
+    result = bare_cli("agreement", "--matrix", "m.csv", *options, project=None)
     check_usage_error(result, [expect])
 
 
-def test_levels_and_scales_are_for_matrices_only(run_cli: Cli) -> None:
+def test_levels_and_scales_are_for_matrices_only(bare_cli: Cli) -> None:
     for option in (["--level", "tone=ordinal"], ["--scale", "tone=a,b"]):
-        result = run_cli("agreement", "--coders", "a", "b", "--unit", "article", *option)
+        result = bare_cli("agreement", "--coders", "a", "b", "--unit", "article", *option)
         check_usage_error(result, ["only with --matrix"])
-    assert not Path(run_cli.project).exists()
+    assert not Path(bare_cli.project).exists()

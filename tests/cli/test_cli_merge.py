@@ -1,4 +1,8 @@
-"""``framing-app merge OTHER_PROJECT [--replace] [--dry-run]`` in a subprocess, on real files."""
+"""``framing-app merge OTHER_PROJECT [--replace] [--dry-run]`` in a subprocess, on real projects.
+
+OTHER_PROJECT is a file on either backend (what a coder sends); the project
+merged into is a file or a server database.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from cli_harness import (
     copy_database,
     describe,
 )
+from server_databases import sqlite_only
 
 EXTRA = "Extra article that only Bob imported: sovereignty again.\n"
 ANNOTATIONS = (
@@ -29,13 +34,16 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _coders(cli: Cli, sample_template: Path) -> tuple[Path, Path]:
-    """alice.sqlite: the sample, Alice's tag, done; bob.sqlite: the sample and an extra article."""
+def _coders(cli: Cli, sample_file: Path) -> tuple[Path, Path]:
+    """alice.sqlite: the sample, Alice's tag, done; bob.sqlite: the sample and an extra article.
+
+    Files on either backend: what coders send the lead to merge.
+    """
     alice, bob = cli.root / "alice.sqlite", cli.root / "bob.sqlite"
-    copy_database(sample_template, alice)
+    copy_database(sample_file, alice)
     cli.annotate("alice", NPR, "sovereignty", OPPOSE, project=alice)
     cli.ok("status", "--coder", "alice", "--article", NPR, "--set", "done", project=alice)
-    copy_database(sample_template, bob)
+    copy_database(sample_file, bob)
     extra = cli.root / "extra.txt"
     extra.write_text(EXTRA, encoding="utf-8")
     cli.ok("import", extra, project=bob)
@@ -44,8 +52,10 @@ def _coders(cli: Cli, sample_template: Path) -> tuple[Path, Path]:
     return alice, bob
 
 
-def test_merging_two_coders_then_again_adds_nothing(sample_cli: Cli, sample_template: Path) -> None:
-    alice, bob = _coders(sample_cli, sample_template)
+def test_merging_two_coders_then_again_adds_nothing(
+    sample_cli: Cli, sample_file_template: Path
+) -> None:
+    alice, bob = _coders(sample_cli, sample_file_template)
     bob_before = _digest(bob)
     project = sample_cli.project
 
@@ -86,15 +96,14 @@ def test_merging_two_coders_then_again_adds_nothing(sample_cli: Cli, sample_temp
 
 
 def test_a_conflict_refuses_the_merge_with_one_line_each(
-    sample_cli: Cli, sample_template: Path
+    sample_cli: Cli, sample_file_template: Path
 ) -> None:
     other = sample_cli.root / "other.sqlite"
-    copy_database(sample_template, other)
-    connection = sqlite3.connect(other)
-    with connection:
-        connection.execute("UPDATE label SET definition = 'Theirs.' WHERE name = 'sovereignty'")
-    connection.close()
-    before = _digest(sample_cli.project)
+    copy_database(sample_file_template, other)
+    sample_cli.execute(
+        "UPDATE label SET definition = 'Theirs.' WHERE name = 'sovereignty'", project=other
+    )
+    before = sample_cli.snapshot()
     for args in (["merge", other], ["merge", other, "--dry-run"]):
         result = sample_cli(*args)
         assert result.returncode == 1, describe(result)
@@ -105,9 +114,10 @@ def test_a_conflict_refuses_the_merge_with_one_line_each(
         assert lines[1].startswith("  conflict: label 'sovereignty': another definition there")
         assert len(lines) == 2
         assert ("Would merge" in result.stdout) == ("--dry-run" in args), describe(result)
-    assert _digest(sample_cli.project) == before
+    assert sample_cli.snapshot() == before
 
 
+@sqlite_only
 def test_newcomer_mistakes_are_one_line_naming_the_file(sample_cli: Cli, tmp_path: Path) -> None:
     project = sample_cli.project
     link = tmp_path / "shortcut.sqlite"
@@ -143,6 +153,7 @@ def test_newcomer_mistakes_are_one_line_naming_the_file(sample_cli: Cli, tmp_pat
     assert not project.with_name("p.sqlite-wal").exists()
 
 
+@sqlite_only
 def test_a_mistake_creates_no_project_and_a_dry_run_needs_one(
     run_cli: Cli, sample_template: Path
 ) -> None:
@@ -158,8 +169,8 @@ def test_a_mistake_creates_no_project_and_a_dry_run_needs_one(
     assert run_cli.count("article") == 2
 
 
-def test_help_explains_replace(run_cli: Cli) -> None:
-    result = run_cli.ok("merge", "--help")
+def test_help_explains_replace(bare_cli: Cli) -> None:
+    result = bare_cli.ok("merge", "--help")
     text = " ".join(result.stdout.split())
     assert "usage: framing-app merge" in text
     assert "--replace" in text

@@ -1,4 +1,7 @@
-"""The command line never writes over the project (or any database) it is told to write to."""
+"""The command line never writes over the project (or any database) it is told to write to.
+
+Files only: a server project is no file that an output could land on.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Cli
+from server_databases import sqlite_only
 
 
 def _dump(cli: Cli) -> list[tuple[object, ...]]:
@@ -25,6 +29,7 @@ def _dump(cli: Cli) -> list[tuple[object, ...]]:
     ],
     ids=["export", "export-excel", "codebook-export"],
 )
+@sqlite_only
 def test_exporting_onto_the_project_is_refused(coded_cli: Cli, command: list[str]) -> None:
     before = coded_cli.project.read_bytes()
     rows = _dump(coded_cli)
@@ -36,6 +41,7 @@ def test_exporting_onto_the_project_is_refused(coded_cli: Cli, command: list[str
     assert "choose another" in line
 
 
+@sqlite_only
 def test_exporting_onto_another_project_is_refused(coded_cli: Cli, tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     coded_cli.ok("labels", "rename", "sovereignty", "sovereignty", project=other)  # creates it

@@ -6,6 +6,7 @@ import csv
 import json
 
 from cli_harness import GLOBALPOST, NPR, Cli, check_error, check_ok, check_usage_error
+from server_databases import sqlite_only
 
 HEADER = "article_id,article_external_id,article_title,article_sha256,coder,question,answer"
 
@@ -73,6 +74,7 @@ def test_bad_questions_are_refused_in_one_line(sample_cli: Cli) -> None:
     assert tables(cli) == before
 
 
+@sqlite_only
 def test_question_list_and_delete_never_create_a_project(run_cli: Cli) -> None:
     path = run_cli.root / "typo.sqlite"
     for result in run_cli.many(["question", "list"], ["question", "delete", "x"], project=path):
@@ -126,8 +128,7 @@ def test_export_and_import_answers(sample_cli: Cli) -> None:
     stdout = check_ok(cli("export", "answers", binary=True)).stdout
     assert stdout == (cli.root / "answers.csv").read_bytes()
 
-    other = Cli(cli.root / "other")
-    other.root.mkdir()
+    other = cli.beside("other")
     check_ok(other("import", "--sample"))
     dry = other.ok("import-answers", cli.root / "answers.csv", "--dry-run").stdout.splitlines()
     assert dry[0].startswith("Would import the 2 answer row(s)")
@@ -143,6 +144,7 @@ def test_export_and_import_answers(sample_cli: Cli) -> None:
     ]
 
 
+@sqlite_only
 def test_export_answers_refuses_the_project_and_excel(sample_cli: Cli) -> None:
     cli = sample_cli
     before = cli.project.read_bytes()

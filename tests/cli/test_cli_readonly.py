@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from cli_harness import ANNOTATION_HEADER, CODED, NPR, Cli, check_error, check_usage_error
+from server_databases import sqlite_only
 
 READING = [
     ["articles"],
@@ -32,6 +33,7 @@ def _all_files(root: Path) -> set[Path]:
     return {p for p in root.rglob("*")}
 
 
+@sqlite_only
 def test_reading_commands_on_no_project_create_nothing(run_cli: Cli) -> None:
     folder = run_cli.root / "new folder"
     path = folder / "typo.sqlite"
@@ -57,6 +59,7 @@ def test_reading_commands_on_no_project_create_nothing(run_cli: Cli) -> None:
     assert sorted(p.name for p in run_cli.root.iterdir() if p.is_file()) == ["p.sqlite"]
 
 
+@sqlite_only
 def test_writing_commands_still_create_the_project(run_cli: Cli) -> None:
     for args in (
         ["labels", "rename", "sovereignty", "Sovereignty"],
@@ -70,31 +73,33 @@ def test_writing_commands_still_create_the_project(run_cli: Cli) -> None:
 
 
 def test_global_options_after_the_command(sample_cli: Cli) -> None:
-    path = sample_cli.project
+    option, where = sample_cli.project_args()  # --project FILE, or --db URL on a server
     before, after, between, nested = sample_cli.many(
-        ["--project", path, "articles", "--tsv"],
-        ["articles", "--tsv", "--project", path],
-        ["labels", "--project", path, "--tsv"],
-        ["labels", "rename", "--project", path, "nope", "other"],
+        [option, where, "articles", "--tsv"],
+        ["articles", "--tsv", option, where],
+        ["labels", option, where, "--tsv"],
+        ["labels", "rename", option, where, "nope", "other"],
         project=None,
     )
     assert before.returncode == 0
     assert after.stdout == before.stdout
     assert between.stdout.startswith("label\tshortcut")
     check_error(nested, ["no label named 'nope'"])
-    url = sample_cli.ok("articles", "--tsv", "--db", f"sqlite:///{path}", project=None)
-    assert url.stdout == before.stdout
+    # The project file as a SQLite URL is the same project.
+    path = where if option == "--project" else sample_cli.root / "p.sqlite"
+    url = f"sqlite:///{where}" if option == "--project" else where
+    assert sample_cli.ok("articles", "--tsv", "--db", url, project=None).stdout == before.stdout
 
     for args in (
-        ["--project", path, "articles", "--db", f"sqlite:///{path}"],
-        ["--db", f"sqlite:///{path}", "articles", "--project", path],
+        ["--project", path, "articles", "--db", url],
+        ["--db", url, "articles", "--project", path],
     ):
         check_usage_error(
             sample_cli(*args, project=None), ["--db", "not allowed with", "--project"]
         )
     check_usage_error(
-        sample_cli("--project", path, "articles", "--project", path, project=None),
-        ["--project", "given twice"],
+        sample_cli(option, where, "articles", option, where, project=None),
+        [str(option), "given twice"],
     )
     top = sample_cli.ok("--help", project=None).stdout
     assert "before or after the command" in " ".join(top.split())

@@ -4,7 +4,8 @@ Issue 8, "Done means": a test builds coders' work through the public command
 line (import articles, import annotations and answers, mark done) and checks
 ``agreement --format json``, ``export reliability`` and ``agreement --matrix``
 against the same statistics computed independently. Every step here is a
-real ``framing-app`` process (see cli_harness) on a fresh project file.
+real ``framing-app`` process (see cli_harness) on a fresh project, a file
+or a server database.
 
 What is independent of the program: the articles, the three coders'
 annotation CSVs and the answer CSV are written by this module from a seeded
@@ -33,7 +34,7 @@ import random
 import shlex
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -42,7 +43,8 @@ from typing import Any
 import krippendorff
 import numpy as np
 import pytest
-from cli_harness import ANNOTATION_HEADER, Cli, check_error, check_ok, copy_database
+from cli_harness import ANNOTATION_HEADER, Cli, check_error, check_ok
+from cli_projects import Projects
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
@@ -647,9 +649,30 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def built_per_backend() -> Iterator[dict[str, Built]]:
+    """Each backend's project, built once for the module (see :func:`built`)."""
+    made: dict[str, Built] = {}
+    yield made
+    for one in made.values():
+        one.cli.close()
+
+
+@pytest.fixture
+def built(
+    built_per_backend: dict[str, Built],
+    cli_projects: Projects,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Built:
     """The project, made only through ``framing-app`` commands; copy it to change it."""
-    cli = Cli(tmp_path_factory.mktemp("reliability-end-to-end"))
+    backend = cli_projects.backend
+    if backend not in built_per_backend:
+        root = tmp_path_factory.mktemp(f"reliability-end-to-end-{backend}")
+        built_per_backend[backend] = build(Cli(root, cli_projects))
+    return built_per_backend[backend]
+
+
+def build(cli: Cli) -> Built:
+    """The coders' work, through the commands of a lead who receives their files."""
     rng = random.Random(SEED)
     passages = make_passages(rng)
     answers = make_answers(rng)
@@ -725,9 +748,21 @@ READ_BACK = "Read it back with the questions' levels and scales: framing-app "
 
 
 @pytest.fixture(scope="module")
-def outputs(built: Built) -> dict[str, Any]:
+def outputs_per_backend() -> dict[str, dict[str, Any]]:
+    """Each backend's :func:`outputs`, made once for the module."""
+    return {}
+
+
+@pytest.fixture
+def outputs(built: Built, outputs_per_backend: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The result of each command of READS and of the matrix reads, by name."""
-    cli = built.cli
+    if built.cli.backend not in outputs_per_backend:
+        outputs_per_backend[built.cli.backend] = read_outputs(built.cli)
+    return outputs_per_backend[built.cli.backend]
+
+
+def read_outputs(cli: Cli) -> dict[str, Any]:
+    """Every command of READS, side by side, then the matrix reads."""
     results = dict(zip(READS, cli.many(*READS.values()), strict=True))
     printed = check_ok(results["export"]).stdout.splitlines()
     hints = [line for line in printed if line.startswith(READ_BACK)]
@@ -958,10 +993,11 @@ def test_a_misspelt_coder_gets_a_suggestion(built: Built) -> None:
     assert not (cli.root / "x").exists()
 
 
-def test_answers_naming_an_unknown_article_change_nothing(built: Built, tmp_path: Path) -> None:
+def test_answers_naming_an_unknown_article_change_nothing(
+    built: Built, run_cli: Cli, tmp_path: Path
+) -> None:
     """import-answers is all or nothing: one bad row, and no answer, question or coder is added."""
-    cli = Cli(tmp_path)
-    copy_database(built.cli.project, cli.project)
+    cli = run_cli.use(built.cli.project)
     text = ARTICLES["social-media"]
     rows = [
         # Good rows first: an answer carol left out, a new coder, a new question...

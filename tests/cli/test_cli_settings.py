@@ -10,19 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli_harness import NPR, Cli, check_error, check_ok, check_usage_error
+from cli_projects import Place
+from server_databases import sqlite_only
 
 
 def _all_files(root: Path) -> set[Path]:
     return set(root.rglob("*"))
 
 
-def _stored(cli: Cli, project: Path | None = None) -> list[tuple[str, str]]:
+def _stored(cli: Cli, project: Place | None = None) -> list[tuple[str, str]]:
     return [
         (str(name), str(value))
         for name, value in cli.query("SELECT name, value FROM project_setting", project=project)
     ]
 
 
+@sqlite_only
 def test_listing_and_showing_never_create_a_project(run_cli: Cli) -> None:
     path = run_cli.root / "new folder" / "typo.sqlite"
     before = _all_files(run_cli.root)
@@ -37,7 +40,7 @@ def test_show_and_set_blind_coding(coded_cli: Cli) -> None:
     listing, tsv, shown = coded_cli.many(
         ["settings"], ["settings", "--tsv"], ["settings", "blind-coding"]
     )
-    header, row, sample = check_ok(listing).stdout.splitlines()
+    header, row, sample, *_backup_settings = check_ok(listing).stdout.splitlines()
     assert header.split()[:3] == ["setting", "value", "default"]
     assert row.split()[:3] == ["blind-coding", "off", "off"]
     assert sample.split()[:3] == ["show-sample", "off", "off"]
@@ -55,9 +58,9 @@ def test_show_and_set_blind_coding(coded_cli: Cli) -> None:
     # Again: nothing to change, and it says so.
     assert coded_cli.ok("settings", "blind-coding", "on").stdout == "Blind coding was already on.\n"
 
-    # --project after the command, and any case for the value.
+    # --project (--db) after the command, and any case for the value.
     out = coded_cli.ok(
-        "settings", "blind-coding", "OFF", "--project", coded_cli.project, project=None
+        "settings", "blind-coding", "OFF", *coded_cli.project_args(), project=None
     ).stdout
     assert out.startswith("Blind coding is off")
     assert _stored(coded_cli) == [("blind-coding", "off")]
@@ -65,7 +68,7 @@ def test_show_and_set_blind_coding(coded_cli: Cli) -> None:
 
 def test_a_bad_value_or_setting_is_refused_and_changes_nothing(coded_cli: Cli) -> None:
     coded_cli.ok("settings", "blind-coding", "on")
-    before = coded_cli.project.read_bytes()
+    before = coded_cli.snapshot()
     bad_value, bad_setting, too_many = coded_cli.many(
         ["settings", "blind-coding", "maybe"],
         ["settings", "blind-codng", "on"],
@@ -74,10 +77,11 @@ def test_a_bad_value_or_setting_is_refused_and_changes_nothing(coded_cli: Cli) -
     check_usage_error(bad_value, ["invalid choice: 'maybe'", "'on', 'off'"])
     check_usage_error(bad_setting, ["invalid choice: 'blind-codng'", "blind-coding"])
     check_usage_error(too_many, ["unrecognized arguments: off"])
-    assert coded_cli.project.read_bytes() == before
+    assert coded_cli.snapshot() == before
     assert _stored(coded_cli) == [("blind-coding", "on")]
 
 
+@sqlite_only
 def test_setting_a_value_creates_the_project_like_other_changes(run_cli: Cli) -> None:
     path = run_cli.root / "new.sqlite"
     run_cli.ok("settings", "blind-coding", "on", project=path)
@@ -85,8 +89,8 @@ def test_setting_a_value_creates_the_project_like_other_changes(run_cli: Cli) ->
     assert run_cli.ok("labels", project=path).stdout.count("\n") == 4  # the default codebook
 
 
-def test_help_says_what_blind_coding_hides_and_what_it_does_not(run_cli: Cli) -> None:
-    top, settings, blind = run_cli.many(
+def test_help_says_what_blind_coding_hides_and_what_it_does_not(bare_cli: Cli) -> None:
+    top, settings, blind = bare_cli.many(
         ["--help"], ["settings", "--help"], ["settings", "blind-coding", "--help"], project=None
     )
     assert "settings" in top.stdout
@@ -100,8 +104,8 @@ def test_help_says_what_blind_coding_hides_and_what_it_does_not(run_cli: Cli) ->
     blind_text = " ".join(blind.stdout.split())
     assert "on|off" in blind_text
     assert "coding window" in blind_text
-    assert not run_cli.project.exists()
-    assert not list(run_cli.root.rglob("*.sqlite"))
+    assert not bare_cli.project.exists()
+    assert not list(bare_cli.root.rglob("*.sqlite"))
 
 
 def test_other_commands_are_unchanged_by_blind_coding(coded_cli: Cli) -> None:

@@ -15,8 +15,13 @@ import pytest
 from cli_harness import Cli
 from disk_faults import fill_disk, read_only_folder, small_tmpfs
 from old_projects import OLD_REVISION, make_old_project, revision, table_counts
+from server_databases import sqlite_only
 
 from framing_app.store.migrate import head_revision
+
+# Old project files, opened and upgraded in place: a server is upgraded by its
+# lead with `framing-app --db URL server migrate` instead.
+pytestmark = sqlite_only
 
 
 def _files(folder: Path) -> set[Path]:

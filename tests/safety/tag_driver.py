@@ -4,6 +4,10 @@ Usage::
 
     python tag_driver.py PROJECT CODER ARTICLE LABEL FIRST STEP LENGTH COUNT [GO_FILE]
 
+PROJECT is a project file, or a server database's URL
+(``postgresql://LOGIN@HOST:PORT/DB``, the password in ``PGPASSWORD``, as a
+coder gives it; on a server CODER is that login).
+
 Tags ``COUNT`` spans of article ``ARTICLE`` for ``CODER`` with ``LABEL``: span
 ``j`` runs from ``FIRST + j * STEP`` to that plus ``LENGTH``. Each tag is one
 call of :func:`framing_app.services.tagging.annotate`, that is one committed
@@ -31,11 +35,12 @@ from framing_app.services.tagging import annotate
 
 
 def main(argv: list[str]) -> int:
-    project_path, coder, article, label = argv[:4]
+    where, coder, article, label = argv[:4]
     first, step, length, count = (int(value) for value in argv[4:8])
     go_file = Path(argv[8]) if len(argv) > 8 else None
     try:
-        with Project.open(path=Path(project_path)) as project:
+        opened = Project.open(url=where) if "://" in where else Project.open(path=Path(where))
+        with opened as project:
             print("ready", flush=True)
             while go_file is not None and not go_file.exists():
                 time.sleep(0.005)
